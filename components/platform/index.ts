@@ -1,0 +1,61 @@
+/**
+ * ZeroTrustPlatform: composes the cloud-agnostic platform on a ClusterHandle. This is the only
+ * place that knows the order of the layers (shared/design.md). Components arrive with their
+ * issues; today it composes the tenants.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { TenantNamespace, type TenantQuota } from "../tenant";
+
+export interface TenantSpec {
+  readonly name: string;
+  readonly idpGroup: string;
+  readonly quota: TenantQuota;
+  /** Tenants allowed to call into this one. */
+  readonly allowedPeers: readonly string[];
+}
+
+export interface ZeroTrustPlatformArgs {
+  readonly cluster: ClusterHandle;
+  readonly tenants: readonly TenantSpec[];
+  /** Prefix the API server adds to OIDC group claims; tenant RoleBindings use it. */
+  readonly groupsPrefix: string;
+}
+
+export class ZeroTrustPlatform extends pulumi.ComponentResource {
+  readonly tenantNamespaces: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ZeroTrustPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:platform:ZeroTrustPlatform", name, {}, opts);
+    const outbound = outboundPeers(args.tenants);
+    const tenants = args.tenants.map(
+      (tenant) =>
+        new TenantNamespace(
+          `tenant-${tenant.name}`,
+          {
+            cluster: args.cluster,
+            name: tenant.name,
+            idpGroup: tenant.idpGroup,
+            groupsPrefix: args.groupsPrefix,
+            quota: tenant.quota,
+            inboundPeers: tenant.allowedPeers,
+            outboundPeers: outbound.get(tenant.name) ?? [],
+          },
+          { parent: this },
+        ),
+    );
+    this.tenantNamespaces = pulumi.all(tenants.map((t) => t.namespace));
+    this.registerOutputs({ tenantNamespaces: this.tenantNamespaces });
+  }
+}
+
+/** A flow is declared once, by the callee; the caller's egress allowance is derived from it. */
+export function outboundPeers(tenants: readonly TenantSpec[]): Map<string, string[]> {
+  const outbound = new Map<string, string[]>();
+  for (const callee of tenants) {
+    for (const caller of callee.allowedPeers) {
+      outbound.set(caller, [...(outbound.get(caller) ?? []), callee.name].sort());
+    }
+  }
+  return outbound;
+}

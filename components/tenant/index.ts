@@ -1,0 +1,126 @@
+/**
+ * TenantNamespace: the Kubernetes-native isolation of one tenant. One namespace with Pod Security
+ * `restricted` (C-TEN-1), default-deny networking with declared flows only (C-TEN-2), quota and
+ * limits (C-TEN-4), RBAC for the tenant's IdP group only (C-TEN-5, C-ID-4), and a default
+ * ServiceAccount that mounts no token (C-ID-6). Mesh and secrets membership come with their
+ * components.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { podSecurityStandardVersion } from "../versions";
+import { tenantNetworkPolicies } from "./network-policies";
+import { limitRangeSpec, resourceQuotaSpec, type TenantQuota } from "./quotas";
+import { tenantRoleRules } from "./rbac";
+
+export type { TenantQuota } from "./quotas";
+
+export interface TenantNamespaceArgs {
+  readonly cluster: ClusterHandle;
+  /** Namespace name; a DNS-1123 label. */
+  readonly name: string;
+  /** IdP group whose members work in this namespace. */
+  readonly idpGroup: string;
+  /** Prefix the API server adds to OIDC group claims (must match the cluster's OIDC config). */
+  readonly groupsPrefix: string;
+  readonly quota: TenantQuota;
+  /** Namespaces allowed to call into this tenant. */
+  readonly inboundPeers?: readonly string[];
+  /** Namespaces this tenant may call (those that declared it as a peer). */
+  readonly outboundPeers?: readonly string[];
+}
+
+export const tenantRoleName = "tenant-developer";
+
+export class TenantNamespace extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:tenancy:TenantNamespace", name, {}, opts);
+    const child: pulumi.CustomResourceOptions = { parent: this, provider: args.cluster.provider };
+    const labels = { ...managedByLabel, "zt-blueprint.io/tenant": args.name };
+
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: args.name,
+          labels: {
+            ...labels,
+            ...podSecurityLabels("restricted", podSecurityStandardVersion),
+          },
+          annotations: controlAnnotations("C-TEN-1", "C-ADM-2"),
+        },
+      },
+      child,
+    );
+    const namespace = ns.metadata.name;
+    const meta = (objectName: string, ...controls: string[]) => ({
+      name: objectName,
+      namespace,
+      labels,
+      annotations: controlAnnotations(...controls),
+    });
+
+    const policies = tenantNetworkPolicies({
+      inboundPeers: args.inboundPeers ?? [],
+      outboundPeers: args.outboundPeers ?? [],
+    });
+    for (const [policyName, spec] of Object.entries(policies)) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policyName}`,
+        { metadata: meta(policyName, "C-TEN-2"), spec },
+        child,
+      );
+    }
+
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      { metadata: meta("tenant-quota", "C-TEN-4"), spec: resourceQuotaSpec(args.quota) },
+      child,
+    );
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      { metadata: meta("tenant-limits", "C-TEN-4"), spec: limitRangeSpec(args.quota) },
+      child,
+    );
+
+    const role = new k8s.rbac.v1.Role(
+      `${name}-role`,
+      { metadata: meta(tenantRoleName, "C-TEN-5", "C-ID-4"), rules: [...tenantRoleRules] },
+      child,
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-role-binding`,
+      {
+        metadata: meta(`${tenantRoleName}-${args.idpGroup}`.toLowerCase(), "C-TEN-5", "C-ID-4"),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [
+          { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${args.idpGroup}` },
+        ],
+      },
+      child,
+    );
+
+    // Kubernetes creates `default` in every namespace; patch it so pods that name no
+    // ServiceAccount get no API token (C-ID-6).
+    new k8s.core.v1.ServiceAccountPatch(
+      `${name}-default-sa`,
+      { metadata: meta("default", "C-ID-6"), automountServiceAccountToken: false },
+      child,
+    );
+
+    this.namespace = namespace;
+    this.registerOutputs({ namespace });
+  }
+}
+
+export function podSecurityLabels(level: "restricted" | "baseline", version: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const mode of ["enforce", "audit", "warn"]) {
+    labels[`pod-security.kubernetes.io/${mode}`] = level;
+    labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+  }
+  return labels;
+}

@@ -1,0 +1,67 @@
+/**
+ * NetworkPolicy specs for a tenant namespace (C-TEN-2): deny everything in both directions,
+ * then allow only DNS, traffic inside the namespace, and the peers the tenant declared.
+ * Policies are additive in Kubernetes, so each allowance is its own small, named object.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+
+type PolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
+
+const allPods = {};
+const namespaceNamed = (names: readonly string[]) => ({
+  namespaceSelector: {
+    matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...names].sort() }],
+  },
+});
+
+export interface TenantNetworkFlows {
+  /** Namespaces allowed to open connections into the tenant. */
+  readonly inboundPeers: readonly string[];
+  /** Namespaces the tenant may open connections to (they declared the tenant as a peer). */
+  readonly outboundPeers: readonly string[];
+}
+
+export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string, PolicySpec> {
+  const policies: Record<string, PolicySpec> = {
+    "default-deny": { podSelector: allPods, policyTypes: ["Ingress", "Egress"] },
+    "allow-dns": {
+      podSelector: allPods,
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [
+            {
+              ...namespaceNamed(["kube-system"]),
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+      ],
+    },
+    "allow-same-namespace": {
+      podSelector: allPods,
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ podSelector: allPods }] }],
+      egress: [{ to: [{ podSelector: allPods }] }],
+    },
+  };
+  if (flows.inboundPeers.length > 0) {
+    policies["allow-from-peers"] = {
+      podSelector: allPods,
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [namespaceNamed(flows.inboundPeers)] }],
+    };
+  }
+  if (flows.outboundPeers.length > 0) {
+    policies["allow-to-peers"] = {
+      podSelector: allPods,
+      policyTypes: ["Egress"],
+      egress: [{ to: [namespaceNamed(flows.outboundPeers)] }],
+    };
+  }
+  return policies;
+}

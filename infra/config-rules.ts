@@ -1,0 +1,200 @@
+/**
+ * Rules that span more than one key: tier-dependent refusals of weakening options, references
+ * between tenants, and network sanity. Each returns problems; none throws.
+ */
+import { cidrsOverlap, parseCidr } from "./cidr";
+import type { StackConfigInput } from "./config-schema";
+
+export interface ConfigProblem {
+  /** Path below the `zt-blueprint:` namespace, e.g. ["tenants", 2, "name"]. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+type Rule = (config: StackConfigInput) => ConfigProblem[];
+
+const minPublicPrefix = 16;
+
+const cloudNeedsRegion: Rule = (config) =>
+  config.cloud !== "existing" && !config.region
+    ? [{ path: ["region"], message: `is required when cloud is "${config.cloud}"; set e.g. eu-west-1 / westeurope` }]
+    : [];
+
+const existingIsDevOnly: Rule = (config) =>
+  config.cloud === "existing" && config.tier !== "dev"
+    ? [
+        {
+          path: ["cloud"],
+          message: `"existing" (a kubeconfig cluster) is for local/dev stacks only; a ${config.tier} stack must use "aws" or "azure" so the cluster controls C-CL-* are managed by the blueprint`,
+        },
+      ]
+    : [];
+
+const publicEndpoint: Rule = (config) => {
+  const cidrs = config.network?.allowPublicEndpointCidrs ?? [];
+  const problems: ConfigProblem[] = [];
+  if (cidrs.length > 0 && config.tier !== "dev") {
+    problems.push({
+      path: ["network", "allowPublicEndpointCidrs"],
+      message: `is refused in ${config.tier}: the API endpoint must be private (C-CL-1); remove the key and deploy from an in-network runner`,
+    });
+  }
+  if (cidrs.length > 0 && config.cloud === "existing") {
+    problems.push({
+      path: ["network", "allowPublicEndpointCidrs"],
+      message: 'applies to aws/azure clusters only; an "existing" cluster\'s endpoint is managed outside the blueprint',
+    });
+  }
+  cidrs.forEach((cidr, index) => {
+    const range = parseCidr(cidr);
+    if (range && range.prefix < minPublicPrefix) {
+      problems.push({
+        path: ["network", "allowPublicEndpointCidrs", index],
+        message: `is too wide for a public-endpoint allowlist (0.0.0.0/0 is never accepted); use /${minPublicPrefix} or narrower, e.g. your office or runner egress range`,
+      });
+    }
+  });
+  return problems;
+};
+
+const networkOverlaps: Rule = (config) => {
+  const named = (["vpcCidr", "serviceCidr", "podCidr"] as const)
+    .map((key) => ({ key, value: config.network?.[key] }))
+    .filter((entry): entry is { key: "vpcCidr" | "serviceCidr" | "podCidr"; value: string } => !!entry.value);
+  const problems: ConfigProblem[] = [];
+  named.forEach((a, i) => {
+    named.slice(i + 1).forEach((b) => {
+      const ra = parseCidr(a.value);
+      const rb = parseCidr(b.value);
+      if (ra && rb && cidrsOverlap(ra, rb)) {
+        problems.push({
+          path: ["network", b.key],
+          message: `${b.value} overlaps network.${a.key} (${a.value}); pick disjoint ranges`,
+        });
+      }
+    });
+  });
+  return problems;
+};
+
+const availabilityZones: Rule = (config) => {
+  const zones = config.network?.availabilityZones;
+  if (zones === undefined) return [];
+  const min = config.tier === "dev" ? 2 : 3;
+  return zones < min || zones > 6
+    ? [{ path: ["network", "availabilityZones"], message: `must be between ${min} and 6 for a ${config.tier} stack` }]
+    : [];
+};
+
+const nodeSizes: Rule = (config) => {
+  const { minSize, desiredSize, maxSize } = config.nodes ?? {};
+  const problems: ConfigProblem[] = [];
+  if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
+    problems.push({ path: ["nodes", "minSize"], message: `(${minSize}) must not exceed nodes.maxSize (${maxSize})` });
+  }
+  if (desiredSize !== undefined && maxSize !== undefined && desiredSize > maxSize) {
+    problems.push({
+      path: ["nodes", "desiredSize"],
+      message: `(${desiredSize}) must not exceed nodes.maxSize (${maxSize})`,
+    });
+  }
+  return problems;
+};
+
+/** Add-ons carry controls; only dev may switch one off (design.md: tiers never remove a control). */
+const addonsOnOutsideDev: Rule = (config) =>
+  config.tier === "dev"
+    ? []
+    : Object.entries(config.addons ?? {})
+        .filter(([, addon]) => addon?.enabled === false)
+        .map(([name]) => ({
+          path: ["addons", name, "enabled"],
+          message: `may not be false in ${config.tier}: add-ons carry zero-trust controls and only dev may switch one off`,
+        }));
+
+const webhookFailOpen: Rule = (config) =>
+  config.addons?.admission?.webhookFailOpen && config.tier === "prod"
+    ? [
+        {
+          path: ["addons", "admission", "webhookFailOpen"],
+          message: "is refused in prod: the admission webhook must fail closed (C-ADM-1); remove the key",
+        },
+      ]
+    : [];
+
+const prodEnforcement: Rule = (config) => {
+  if (config.tier !== "prod" || config.enforcement?.allowProdOverrides) return [];
+  const problems: ConfigProblem[] = [];
+  const admission = config.enforcement?.admission;
+  if (admission && admission !== "deny") {
+    problems.push({
+      path: ["enforcement", "admission"],
+      message: `"${admission}" weakens prod admission (C-ADM-6 requires deny); remove it, or set enforcement.allowProdOverrides: true and record why`,
+    });
+  }
+  Object.entries(config.enforcement?.constraintOverrides ?? {}).forEach(([name, action]) => {
+    if (action !== "deny") {
+      problems.push({
+        path: ["enforcement", "constraintOverrides", name],
+        message: `"${action}" weakens a prod constraint; set enforcement.allowProdOverrides: true to accept it explicitly`,
+      });
+    }
+  });
+  return problems;
+};
+
+const tenantReferences: Rule = (config) => {
+  const tenants = config.tenants ?? [];
+  const names = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  tenants.forEach((tenant, index) => {
+    if (names.has(tenant.name)) {
+      problems.push({
+        path: ["tenants", index, "name"],
+        message: `duplicates an earlier tenant "${tenant.name}"; tenant names must be unique`,
+      });
+    }
+    names.add(tenant.name);
+  });
+  tenants.forEach((tenant, index) => {
+    (tenant.allowedPeers ?? []).forEach((peer, peerIndex) => {
+      const path = ["tenants", index, "allowedPeers", peerIndex];
+      if (peer === tenant.name) {
+        problems.push({ path, message: "names the tenant itself; same-namespace traffic is always allowed" });
+      } else if (!names.has(peer)) {
+        problems.push({ path, message: `names no tenant of this stack; declared tenants: ${[...names].join(", ")}` });
+      }
+    });
+  });
+  return problems;
+};
+
+const secretPrefixes: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  const prefixes = (config.tenants ?? []).map((t) => t.secretPrefix ?? `tenants/${t.name}/`);
+  prefixes.forEach((prefix, index) => {
+    prefixes.forEach((other, otherIndex) => {
+      if (index !== otherIndex && prefix.startsWith(other) && (prefix !== other || index > otherIndex)) {
+        problems.push({
+          path: ["tenants", index, "secretPrefix"],
+          message: `"${prefix}" overlaps tenants[${otherIndex}]'s prefix "${other}"; each tenant reads only its own prefix (C-SEC-2)`,
+        });
+      }
+    });
+  });
+  return problems;
+};
+
+export const configRules: readonly Rule[] = [
+  cloudNeedsRegion,
+  existingIsDevOnly,
+  publicEndpoint,
+  networkOverlaps,
+  availabilityZones,
+  nodeSizes,
+  addonsOnOutsideDev,
+  webhookFailOpen,
+  prodEnforcement,
+  tenantReferences,
+  secretPrefixes,
+];

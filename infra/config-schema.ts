@@ -1,0 +1,176 @@
+/**
+ * The one stack-config schema. Every key a stack file may set under `zt-blueprint:` is declared
+ * here; unknown keys are errors (a typo must never silently drop a control). Rules that need
+ * more than one key (tier-dependent refusals, tenant references, CIDR overlaps) live in
+ * `config-rules.ts`.
+ */
+import { z } from "zod";
+import { supportedKubernetesVersions } from "../components/versions";
+import { parseCidr } from "./cidr";
+
+const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const groupName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const hostname = /^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
+const cpuQuantity = /^([1-9][0-9]*|[0-9]+m|[0-9]+\.[0-9]+)$/;
+const memoryQuantity = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
+
+export const tiers = ["dev", "staging", "prod"] as const;
+export const clouds = ["aws", "azure", "existing"] as const;
+export const enforcementActions = ["dryrun", "warn", "deny"] as const;
+
+/** Namespaces the platform owns or Kubernetes reserves; a tenant may not take them. */
+export const reservedNamespaces = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "istio-system",
+  "istio-ingress",
+  "istio-egress",
+  "gatekeeper-system",
+  "falco",
+  "trivy-system",
+  "monitoring",
+  "external-secrets",
+  "keycloak",
+] as const;
+
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+  message: "must be an IPv4 CIDR with zero host bits, e.g. 10.40.0.0/16",
+});
+
+const tenantName = z
+  .string()
+  .min(1, "must not be empty: use 1-40 lowercase letters, digits or '-', starting with a letter")
+  .max(40, "must be at most 40 characters (it prefixes generated names)")
+  .regex(dnsLabel, "must be a DNS-1123 label: lowercase letters, digits or '-', starting with a letter")
+  .refine((v) => !(reservedNamespaces as readonly string[]).includes(v) && !v.startsWith("kube-"), {
+    message: `is reserved for the platform; reserved: ${reservedNamespaces.join(", ")}, kube-*`,
+  });
+
+const idpGroup = z
+  .string()
+  .min(1, "must not be empty: name the IdP group whose members administer the tenant")
+  .max(63, "must be at most 63 characters")
+  .regex(groupName, "must be letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+const quota = z.strictObject({
+  cpu: z.string().regex(cpuQuantity, "must be a CPU quantity such as \"2\" or \"500m\"").optional(),
+  memory: z.string().regex(memoryQuantity, "must be a memory quantity such as \"4Gi\" or \"512Mi\"").optional(),
+  pods: z.number().int().min(1).max(1000).optional(),
+});
+
+const tenant = z.strictObject({
+  name: tenantName,
+  idpGroup,
+  quota: quota.optional(),
+  allowedPeers: z.array(z.string()).optional(),
+  egressHosts: z
+    .array(z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com or *.example.com"))
+    .optional(),
+  secretPrefix: z
+    .string()
+    .regex(/^[a-z0-9][-a-z0-9/]*\/$/, "must be lowercase path segments ending in '/', e.g. tenants/payments/")
+    .optional(),
+});
+
+const toggle = { enabled: z.boolean().optional() };
+
+const addons = z.strictObject({
+  mesh: z
+    .strictObject({
+      ...toggle,
+      egressHosts: z
+        .array(z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com"))
+        .optional(),
+    })
+    .optional(),
+  admission: z
+    .strictObject({
+      ...toggle,
+      /** Weakens C-ADM-1: the webhook lets requests through when Gatekeeper is down. Refused in prod. */
+      webhookFailOpen: z.boolean().optional(),
+      auditIntervalSeconds: z.number().int().min(30).max(3600).optional(),
+      allowedRegistries: z
+        .array(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host[/path]"))
+        .optional(),
+    })
+    .optional(),
+  runtimeSecurity: z.strictObject({ ...toggle }).optional(),
+  scanning: z
+    .strictObject({
+      ...toggle,
+      severity: z.enum(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]).optional(),
+    })
+    .optional(),
+  monitoring: z.strictObject({ ...toggle }).optional(),
+  externalSecrets: z
+    .strictObject({
+      ...toggle,
+      refreshInterval: z
+        .string()
+        .regex(/^[1-9][0-9]*(m|h)$/, "must be a duration in minutes or hours, e.g. 15m or 1h")
+        .optional(),
+    })
+    .optional(),
+  identityProvider: z.strictObject({ ...toggle }).optional(),
+});
+
+export const stackConfigSchema = z.strictObject({
+  cloud: z.enum(clouds),
+  tier: z.enum(tiers),
+  region: z.string().regex(/^[a-z0-9-]+$/, "must be a cloud region name such as eu-west-1").optional(),
+  kubernetesVersion: z.enum(supportedKubernetesVersions),
+  existingCluster: z
+    .strictObject({
+      /** kubeconfig context to use; the provider reads $KUBECONFIG / ~/.kube/config. */
+      context: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** A kubeconfig document for the existing cluster; set it with `pulumi config set --secret`. */
+  kubeconfig: z.string().min(1).optional(),
+  network: z
+    .strictObject({
+      vpcCidr: cidr.optional(),
+      serviceCidr: cidr.optional(),
+      podCidr: cidr.optional(),
+      availabilityZones: z.number().int().optional(),
+      /** Weakens C-CL-1: a public API endpoint reachable from these CIDRs. dev only. */
+      allowPublicEndpointCidrs: z.array(cidr).optional(),
+    })
+    .optional(),
+  nodes: z
+    .strictObject({
+      instanceType: z.string().min(1).optional(),
+      minSize: z.number().int().min(1).optional(),
+      desiredSize: z.number().int().min(1).optional(),
+      maxSize: z.number().int().min(1).max(1000).optional(),
+      diskSizeGiB: z.number().int().min(20).max(2000).optional(),
+    })
+    .optional(),
+  identity: z
+    .strictObject({
+      /** Prefix the API server puts before OIDC group names (EKS identity provider config). */
+      oidcGroupsPrefix: z.string().regex(/^[a-z0-9:-]*$/, "must be lowercase letters, digits, ':' or '-'").optional(),
+      platformAdminsGroup: idpGroup.optional(),
+    })
+    .optional(),
+  addons: addons.optional(),
+  enforcement: z
+    .strictObject({
+      admission: z.enum(enforcementActions).optional(),
+      constraintOverrides: z.record(z.string().regex(dnsLabel, "must be a constraint name"), z.enum(enforcementActions)).optional(),
+      /** Must be set for any admission enforcement weaker than `deny` in prod. */
+      allowProdOverrides: z.boolean().optional(),
+    })
+    .optional(),
+  tenants: z.array(tenant).optional(),
+});
+
+export type StackConfigInput = z.infer<typeof stackConfigSchema>;
+
+/** Top-level keys whose values Pulumi hands over as plain strings (all others are JSON). */
+export const stringKeys: ReadonlySet<string> = new Set(["cloud", "tier", "region", "kubernetesVersion", "kubeconfig"]);
+
+/** Keys whose values are never printed, even in error messages. */
+export const secretKeys: ReadonlySet<string> = new Set(["kubeconfig"]);

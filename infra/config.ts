@@ -1,0 +1,248 @@
+/**
+ * Stack config: read every `zt-blueprint:*` key, validate it against the one schema and the
+ * cross-key rules, and resolve tier defaults. Nothing here registers a resource, so a bad stack
+ * file fails before the graph exists, with every problem listed by its full key path.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { KubernetesVersion } from "../components/versions";
+import { configRules, type ConfigProblem } from "./config-rules";
+import { secretKeys, stackConfigSchema, stringKeys, type StackConfigInput } from "./config-schema";
+import { tierDefaults, type EnforcementAction, type Tier } from "./tiers";
+
+export const configNamespace = "zt-blueprint";
+
+export interface TenantConfig {
+  readonly name: string;
+  readonly idpGroup: string;
+  readonly quota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+  /** Tenants allowed to call into this one. */
+  readonly allowedPeers: readonly string[];
+  readonly egressHosts: readonly string[];
+  readonly secretPrefix: string;
+}
+
+export interface AddonToggle {
+  readonly enabled: boolean;
+}
+
+export interface PlatformConfig {
+  readonly cloud: "aws" | "azure" | "existing";
+  readonly tier: Tier;
+  readonly region?: string;
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly existingCluster: { readonly context?: string; readonly kubeconfigProvided: boolean };
+  readonly network: {
+    readonly vpcCidr: string;
+    readonly serviceCidr: string;
+    readonly podCidr?: string;
+    readonly availabilityZones: number;
+    readonly allowPublicEndpointCidrs: readonly string[];
+  };
+  readonly nodes: {
+    readonly instanceType?: string;
+    readonly minSize: number;
+    readonly desiredSize: number;
+    readonly maxSize: number;
+    readonly diskSizeGiB: number;
+  };
+  readonly identity: { readonly oidcGroupsPrefix: string; readonly platformAdminsGroup: string };
+  readonly addons: {
+    readonly mesh: AddonToggle & { readonly egressHosts: readonly string[] };
+    readonly admission: AddonToggle & {
+      readonly webhookFailOpen: boolean;
+      readonly auditIntervalSeconds: number;
+      readonly allowedRegistries: readonly string[];
+    };
+    readonly runtimeSecurity: AddonToggle;
+    readonly scanning: AddonToggle & { readonly severity: string };
+    readonly monitoring: AddonToggle;
+    readonly externalSecrets: AddonToggle & { readonly refreshInterval: string };
+    readonly identityProvider: AddonToggle;
+  };
+  readonly enforcement: {
+    readonly admission: EnforcementAction;
+    readonly constraintOverrides: Readonly<Record<string, EnforcementAction>>;
+    readonly allowProdOverrides: boolean;
+  };
+  readonly tenants: readonly TenantConfig[];
+  readonly auditLogRetentionDays: number;
+}
+
+/** A rejected stack config. Extends RunError so `pulumi up` prints the message without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    stackName: string,
+    raw: Record<string, unknown>,
+  ) {
+    super(formatProblems(problems, stackName, raw));
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Turns Pulumi's flat config map ({"zt-blueprint:tenants": "[...]"}) into one object. Structured
+ * values arrive as JSON; the scalar keys arrive as the strings the user typed.
+ */
+export function readRawConfig(allConfig: Readonly<Record<string, string>>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const prefix = `${configNamespace}:`;
+  for (const [fullKey, value] of Object.entries(allConfig)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    raw[key] = stringKeys.has(key) ? value : parseJsonOrKeep(value);
+  }
+  return raw;
+}
+
+function parseJsonOrKeep(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value; // the schema then reports "expected object/array/boolean" against the key
+  }
+}
+
+/** Validates raw config; throws ConfigError listing every problem, or returns the resolved config. */
+export function loadConfig(raw: Record<string, unknown>, stackName: string): PlatformConfig {
+  const parsed = stackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.flatMap(issueToProblems), stackName, raw);
+  }
+  const problems = configRules.flatMap((rule) => rule(parsed.data));
+  if (problems.length > 0) throw new ConfigError(problems, stackName, raw);
+  return resolveDefaults(parsed.data);
+}
+
+function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      path: [...path, key],
+      message: "is not a known key; check the spelling against docs/configuration.md",
+    }));
+  }
+  return [{ path, message: issue.message }];
+}
+
+function resolveDefaults(input: StackConfigInput): PlatformConfig {
+  const defaults = tierDefaults[input.tier];
+  const addons = input.addons ?? {};
+  const enabled = (toggle: { enabled?: boolean } | undefined): boolean => toggle?.enabled ?? true;
+  return {
+    cloud: input.cloud,
+    tier: input.tier,
+    ...(input.region ? { region: input.region } : {}),
+    kubernetesVersion: input.kubernetesVersion,
+    existingCluster: {
+      ...(input.existingCluster?.context ? { context: input.existingCluster.context } : {}),
+      kubeconfigProvided: input.kubeconfig !== undefined,
+    },
+    network: {
+      vpcCidr: input.network?.vpcCidr ?? "10.40.0.0/16",
+      serviceCidr: input.network?.serviceCidr ?? "172.20.0.0/16",
+      ...(input.network?.podCidr ? { podCidr: input.network.podCidr } : {}),
+      availabilityZones: input.network?.availabilityZones ?? defaults.availabilityZones,
+      allowPublicEndpointCidrs: input.network?.allowPublicEndpointCidrs ?? [],
+    },
+    nodes: {
+      ...(input.nodes?.instanceType ? { instanceType: input.nodes.instanceType } : {}),
+      minSize: input.nodes?.minSize ?? defaults.nodes.minSize,
+      desiredSize: input.nodes?.desiredSize ?? defaults.nodes.desiredSize,
+      maxSize: input.nodes?.maxSize ?? defaults.nodes.maxSize,
+      diskSizeGiB: input.nodes?.diskSizeGiB ?? 50,
+    },
+    identity: {
+      oidcGroupsPrefix: input.identity?.oidcGroupsPrefix ?? "oidc:",
+      platformAdminsGroup: input.identity?.platformAdminsGroup ?? "platform-admins",
+    },
+    addons: {
+      mesh: { enabled: enabled(addons.mesh), egressHosts: addons.mesh?.egressHosts ?? [] },
+      admission: {
+        enabled: enabled(addons.admission),
+        webhookFailOpen: addons.admission?.webhookFailOpen ?? false,
+        auditIntervalSeconds: addons.admission?.auditIntervalSeconds ?? 60,
+        allowedRegistries: addons.admission?.allowedRegistries ?? [],
+      },
+      runtimeSecurity: { enabled: enabled(addons.runtimeSecurity) },
+      scanning: {
+        enabled: enabled(addons.scanning),
+        severity: addons.scanning?.severity ?? (input.tier === "prod" ? "HIGH" : "MEDIUM"),
+      },
+      monitoring: { enabled: enabled(addons.monitoring) },
+      externalSecrets: {
+        enabled: enabled(addons.externalSecrets),
+        refreshInterval: addons.externalSecrets?.refreshInterval ?? "15m",
+      },
+      identityProvider: { enabled: enabled(addons.identityProvider) },
+    },
+    enforcement: {
+      admission: input.enforcement?.admission ?? defaults.admissionEnforcement,
+      constraintOverrides: input.enforcement?.constraintOverrides ?? {},
+      allowProdOverrides: input.enforcement?.allowProdOverrides ?? false,
+    },
+    tenants: (input.tenants ?? []).map((tenant) => ({
+      name: tenant.name,
+      idpGroup: tenant.idpGroup,
+      quota: {
+        cpu: tenant.quota?.cpu ?? defaults.tenantQuota.cpu,
+        memory: tenant.quota?.memory ?? defaults.tenantQuota.memory,
+        pods: tenant.quota?.pods ?? defaults.tenantQuota.pods,
+      },
+      allowedPeers: tenant.allowedPeers ?? [],
+      egressHosts: tenant.egressHosts ?? [],
+      secretPrefix: tenant.secretPrefix ?? `tenants/${tenant.name}/`,
+    })),
+    auditLogRetentionDays: defaults.auditLogRetentionDays,
+  };
+}
+
+/** `["tenants", 2, "name"]` → `zt-blueprint:tenants[2].name` (the form `pulumi config set --path` takes). */
+export function formatKeyPath(path: readonly (string | number)[]): string {
+  let out = configNamespace;
+  path.forEach((segment, index) => {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (index === 0) out += `:${segment}`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) out += `.${segment}`;
+    else out += `["${segment}"]`;
+  });
+  // An unknown-key problem at the top level has an empty path: name the namespace itself.
+  return out === configNamespace ? `${configNamespace}:<root>` : out;
+}
+
+function valueAt(raw: unknown, path: readonly (string | number)[]): { found: boolean; value: unknown } {
+  let current: unknown = raw;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object" || !(segment in current)) {
+      return { found: false, value: undefined };
+    }
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return { found: true, value: current };
+}
+
+function describeValue(raw: Record<string, unknown>, path: readonly (string | number)[]): string {
+  if (typeof path[0] === "string" && secretKeys.has(path[0])) return "[secret]";
+  const { found, value } = valueAt(raw, path);
+  if (!found) return "nothing (key missing)";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatProblems(
+  problems: readonly ConfigProblem[],
+  stackName: string,
+  raw: Record<string, unknown>,
+): string {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  const lines = problems.map(
+    (problem) =>
+      `  - ${formatKeyPath(problem.path)}: got ${describeValue(raw, problem.path)}; ${problem.message}`,
+  );
+  return [
+    `invalid stack configuration for stack "${stackName}" (${count}); nothing was deployed:`,
+    ...lines,
+    `Fix these keys in stacks/Pulumi.${stackName}.yaml (or with \`pulumi config set --path <key> <value>\`).`,
+  ].join("\n");
+}

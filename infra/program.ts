@@ -1,0 +1,31 @@
+/**
+ * The Pulumi program: read and validate stack config, build the cluster layer, compose the
+ * platform, export outputs. All logic lives in components; this file only wires them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ZeroTrustPlatform } from "../components/platform";
+import { createCluster } from "./cluster";
+import { loadConfig, readRawConfig } from "./config";
+
+export async function runProgram(): Promise<Record<string, unknown>> {
+  const stackName = pulumi.getStack();
+  // Validation comes first: a bad stack file must fail before any resource is registered.
+  const config = loadConfig(readRawConfig(pulumi.runtime.allConfig()), stackName);
+  const cluster = createCluster(config, stackName);
+  const platform = new ZeroTrustPlatform("platform", {
+    cluster,
+    groupsPrefix: config.identity.oidcGroupsPrefix,
+    tenants: config.tenants.map((tenant) => ({
+      name: tenant.name,
+      idpGroup: tenant.idpGroup,
+      quota: tenant.quota,
+      allowedPeers: tenant.allowedPeers,
+    })),
+  });
+  return Promise.resolve({
+    cloud: config.cloud,
+    tier: config.tier,
+    clusterName: cluster.name,
+    tenantNamespaces: platform.tenantNamespaces,
+  });
+}

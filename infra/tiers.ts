@@ -1,0 +1,43 @@
+/**
+ * Environment-tier defaults, in one place. A tier changes enforcement and sizing, never whether
+ * a control exists (shared/design.md): every field here is a strength or a size, not an on/off.
+ */
+
+export type Tier = "dev" | "staging" | "prod";
+export type EnforcementAction = "dryrun" | "warn" | "deny";
+
+export interface TierDefaults {
+  /** Gatekeeper enforcementAction for every constraint (C-ADM-6). */
+  readonly admissionEnforcement: EnforcementAction;
+  /** Availability zones the cloud network spans. */
+  readonly availabilityZones: number;
+  readonly nodes: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
+  /** Days control-plane and admission audit logs are kept (C-RT-4). */
+  readonly auditLogRetentionDays: number;
+  /** Quota applied to a tenant that does not declare its own (C-TEN-4). */
+  readonly tenantQuota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+}
+
+export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
+  dev: {
+    admissionEnforcement: "dryrun",
+    availabilityZones: 2,
+    nodes: { minSize: 1, desiredSize: 2, maxSize: 3 },
+    auditLogRetentionDays: 30,
+    tenantQuota: { cpu: "2", memory: "4Gi", pods: 20 },
+  },
+  staging: {
+    admissionEnforcement: "warn",
+    availabilityZones: 3,
+    nodes: { minSize: 2, desiredSize: 3, maxSize: 6 },
+    auditLogRetentionDays: 90,
+    tenantQuota: { cpu: "4", memory: "8Gi", pods: 40 },
+  },
+  prod: {
+    admissionEnforcement: "deny",
+    availabilityZones: 3,
+    nodes: { minSize: 3, desiredSize: 3, maxSize: 12 },
+    auditLogRetentionDays: 365,
+    tenantQuota: { cpu: "8", memory: "16Gi", pods: 80 },
+  },
+};
