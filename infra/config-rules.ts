@@ -171,10 +171,13 @@ const tenantReferences: Rule = (config) => {
 
 const secretPrefixes: Rule = (config) => {
   const problems: ConfigProblem[] = [];
-  const prefixes = (config.tenants ?? []).map((t) => t.secretPrefix ?? `tenants/${t.name}/`);
+  const tenants = config.tenants ?? [];
+  const prefixes = tenants.map((t) => t.secretPrefix ?? `tenants/${t.name}/`);
   prefixes.forEach((prefix, index) => {
     prefixes.forEach((other, otherIndex) => {
-      if (index !== otherIndex && prefix.startsWith(other) && (prefix !== other || index > otherIndex)) {
+      // Duplicate tenant names are reported once, by tenantReferences.
+      if (tenants[index]?.name === tenants[otherIndex]?.name) return;
+      if (prefix.startsWith(other) && (prefix !== other || index > otherIndex)) {
         problems.push({
           path: ["tenants", index, "secretPrefix"],
           message: `"${prefix}" overlaps tenants[${otherIndex}]'s prefix "${other}"; each tenant reads only its own prefix (C-SEC-2)`,

@@ -41,7 +41,7 @@ const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
 
 const tenantName = z
   .string()
-  .min(1, "must not be empty: use 1-40 lowercase letters, digits or '-', starting with a letter")
+  .min(1, { message: "must not be empty: use 1-40 lowercase letters, digits or '-', starting with a letter", abort: true })
   .max(40, "must be at most 40 characters (it prefixes generated names)")
   .regex(dnsLabel, "must be a DNS-1123 label: lowercase letters, digits or '-', starting with a letter")
   .refine((v) => !(reservedNamespaces as readonly string[]).includes(v) && !v.startsWith("kube-"), {
@@ -50,7 +50,7 @@ const tenantName = z
 
 const idpGroup = z
   .string()
-  .min(1, "must not be empty: name the IdP group whose members administer the tenant")
+  .min(1, { message: "must not be empty: name the IdP group whose members administer the tenant", abort: true })
   .max(63, "must be at most 63 characters")
   .regex(groupName, "must be letters, digits, '.', '_' or '-', starting with a letter or digit");
 

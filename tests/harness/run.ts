@@ -52,7 +52,14 @@ export async function capture(
       for (const transformation of options.transformations ?? []) {
         pulumi.runtime.registerStackTransformation(transformation);
       }
-      return (await program()) as Record<string, unknown> | undefined;
+      // The program's own error is caught inside the stack: `pulumi up` reports it the same way,
+      // and the root stack's output promises then never reject unobserved.
+      try {
+        return (await program()) as Record<string, unknown> | undefined;
+      } catch (err) {
+        error = err instanceof Error ? err : new Error(String(err));
+        return undefined;
+      }
     });
   } catch (err) {
     error = err instanceof Error ? err : new Error(String(err));

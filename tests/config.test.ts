@@ -1,0 +1,295 @@
+/**
+ * Stack config validation: bad config is refused before any resource is registered, with every
+ * problem named by its full key path, the bad value and what is allowed.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { ConfigError, formatKeyPath, loadConfig, readRawConfig } from "../infra/config";
+import { runProgram } from "../infra/program";
+import { tierDefaults } from "../infra/tiers";
+import { capture } from "./harness/run";
+
+type Config = Record<string, unknown>;
+
+const valid: Config = {
+  cloud: "existing",
+  tier: "dev",
+  kubernetesVersion: "1.33",
+  tenants: [
+    { name: "shop", idpGroup: "team-shop" },
+    { name: "billing", idpGroup: "team-billing", allowedPeers: ["shop"] },
+  ],
+};
+
+/** Pulumi's flat form: structured values as JSON, scalars as the strings a user typed. */
+function flat(config: Config): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [
+      `zt-blueprint:${key}`,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+async function runWith(config: Config, stack = "test") {
+  return capture(runProgram, { stack, config: flat(config) });
+}
+
+/** Runs the real program and asserts it was refused with these key paths, registering nothing. */
+async function assertRefused(config: Config, expected: { key: string; says: RegExp }[]) {
+  const { error, graph } = await runWith(config);
+  assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+  for (const { key, says } of expected) {
+    const line = error.message.split("\n").find((l) => l.includes(`- ${key}: `));
+    assert.ok(line, `no problem reported for ${key} in:\n${error.message}`);
+    assert.match(line, says);
+  }
+  assert.equal(error.problems.length, expected.length, error.message);
+  assert.equal(error.stack?.includes("node_modules") && error.message.includes("    at "), false);
+  // Only the root stack resource exists: not one resource of the blueprint was registered.
+  assert.deepEqual(
+    graph.resources.map((r) => r.type),
+    ["pulumi:pulumi:Stack"],
+  );
+}
+
+const withTier = (tier: string, extra: Config = {}): Config => ({
+  ...valid,
+  cloud: tier === "dev" ? "existing" : "aws",
+  region: "eu-west-1",
+  tier,
+  ...extra,
+});
+
+describe("stack config: accepted", () => {
+  test("a valid local config resolves tier defaults", () => {
+    const config = loadConfig(readRawConfig(flat(valid)), "test");
+    assert.equal(config.enforcement.admission, tierDefaults.dev.admissionEnforcement);
+    assert.deepEqual(config.tenants[0]?.quota, tierDefaults.dev.tenantQuota);
+    assert.equal(config.tenants[1]?.secretPrefix, "tenants/billing/");
+    assert.equal(config.addons.mesh.enabled, true, "add-ons are on unless a dev stack switches them off");
+  });
+
+  test("prod defaults are the strict ones", () => {
+    const config = loadConfig(readRawConfig(flat(withTier("prod"))), "test");
+    assert.equal(config.enforcement.admission, "deny");
+    assert.equal(config.addons.admission.webhookFailOpen, false);
+    assert.equal(config.network.availabilityZones, 3);
+    assert.deepEqual(config.network.allowPublicEndpointCidrs, []);
+  });
+
+  test("keys of other namespaces (kubernetes:, aws:) are left to their providers", () => {
+    const raw = readRawConfig({ ...flat(valid), "kubernetes:context": "x", "aws:region": "eu-west-1" });
+    assert.equal(Object.keys(raw).some((k) => k.includes(":")), false);
+  });
+
+  test("key paths are printed the way `pulumi config set --path` takes them", () => {
+    assert.equal(formatKeyPath(["tenants", 2, "name"]), "zt-blueprint:tenants[2].name");
+    assert.equal(formatKeyPath(["enforcement", "constraintOverrides", "deny-latest"]), 'zt-blueprint:enforcement.constraintOverrides["deny-latest"]');
+    assert.equal(formatKeyPath([]), "zt-blueprint:<root>");
+  });
+});
+
+describe("stack config: refused before anything is registered", () => {
+  const cases: { name: string; config: Config; expected: { key: string; says: RegExp }[] }[] = [
+    {
+      name: "missing required keys",
+      config: { tenants: [] },
+      expected: [
+        { key: "zt-blueprint:cloud", says: /got nothing \(key missing\).*"aws".*"azure".*"existing"/ },
+        { key: "zt-blueprint:tier", says: /got nothing.*"dev".*"staging".*"prod"/ },
+        { key: "zt-blueprint:kubernetesVersion", says: /got nothing.*"1\.3\d"/ },
+      ],
+    },
+    {
+      name: "an unknown cloud",
+      config: { ...valid, cloud: "gcp" },
+      expected: [{ key: "zt-blueprint:cloud", says: /got "gcp".*"aws"/ }],
+    },
+    {
+      name: "an unknown tier",
+      config: { ...valid, tier: "production" },
+      expected: [{ key: "zt-blueprint:tier", says: /got "production".*"prod"/ }],
+    },
+    {
+      name: "an unsupported Kubernetes version",
+      config: { ...valid, kubernetesVersion: "1.24" },
+      expected: [{ key: "zt-blueprint:kubernetesVersion", says: /got "1\.24".*"1\.33"/ }],
+    },
+    {
+      name: "an unknown top-level key (a typo must not drop a control)",
+      config: { ...valid, tenant: [] },
+      expected: [{ key: "zt-blueprint:tenant", says: /is not a known key/ }],
+    },
+    {
+      name: "an unknown nested key",
+      config: { ...valid, addons: { admission: { webhookFailsOpen: true } } },
+      expected: [{ key: "zt-blueprint:addons.admission.webhookFailsOpen", says: /is not a known key/ }],
+    },
+    {
+      name: "a wrong type: tenants as a string",
+      config: { ...valid, tenants: "shop" },
+      expected: [{ key: "zt-blueprint:tenants", says: /got "shop".*expected array/ }],
+    },
+    {
+      name: "a wrong type: pods as a string",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "g", quota: { pods: "20" } }] },
+      expected: [{ key: "zt-blueprint:tenants[0].quota.pods", says: /got "20".*expected number/ }],
+    },
+    {
+      name: "an empty tenant name",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "g" }, { name: "ok", idpGroup: "g" }, { name: "", idpGroup: "g" }] },
+      expected: [{ key: "zt-blueprint:tenants[2].name", says: /got "".*must not be empty/ }],
+    },
+    {
+      name: "a tenant name that is not a DNS label",
+      config: { ...valid, tenants: [{ name: "Shop_1", idpGroup: "g" }] },
+      expected: [{ key: "zt-blueprint:tenants[0].name", says: /got "Shop_1".*DNS-1123 label/ }],
+    },
+    {
+      name: "a tenant taking a reserved namespace",
+      config: { ...valid, tenants: [{ name: "kube-system", idpGroup: "g" }] },
+      expected: [{ key: "zt-blueprint:tenants[0].name", says: /reserved for the platform/ }],
+    },
+    {
+      name: "duplicate tenants",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "a" }, { name: "shop", idpGroup: "b" }] },
+      expected: [{ key: "zt-blueprint:tenants[1].name", says: /duplicates an earlier tenant "shop"/ }],
+    },
+    {
+      name: "a peer that does not exist",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "a", allowedPeers: ["ghost"] }] },
+      expected: [{ key: "zt-blueprint:tenants[0].allowedPeers[0]", says: /got "ghost".*names no tenant/ }],
+    },
+    {
+      name: "a tenant naming itself as a peer",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "a", allowedPeers: ["shop"] }] },
+      expected: [{ key: "zt-blueprint:tenants[0].allowedPeers[0]", says: /names the tenant itself/ }],
+    },
+    {
+      name: "an invalid IdP group name",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "team shop!" }] },
+      expected: [{ key: "zt-blueprint:tenants[0].idpGroup", says: /got "team shop!".*letters, digits/ }],
+    },
+    {
+      name: "an egress host that is not a hostname",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "a", egressHosts: ["https://api.example.com/"] }] },
+      expected: [{ key: "zt-blueprint:tenants[0].egressHosts[0]", says: /DNS hostname/ }],
+    },
+    {
+      name: "an invalid memory quota",
+      config: { ...valid, tenants: [{ name: "shop", idpGroup: "a", quota: { memory: "4GB" } }] },
+      expected: [{ key: "zt-blueprint:tenants[0].quota.memory", says: /got "4GB".*"4Gi"/ }],
+    },
+    {
+      name: "an invalid CIDR",
+      config: withTier("dev", { cloud: "aws", network: { vpcCidr: "10.0.0.1/16" } }),
+      expected: [{ key: "zt-blueprint:network.vpcCidr", says: /got "10\.0\.0\.1\/16".*zero host bits/ }],
+    },
+    {
+      name: "0.0.0.0/0 as a public endpoint allowlist",
+      config: withTier("dev", { cloud: "aws", network: { allowPublicEndpointCidrs: ["203.0.113.0/24", "0.0.0.0/0"] } }),
+      expected: [{ key: "zt-blueprint:network.allowPublicEndpointCidrs[1]", says: /0\.0\.0\.0\/0 is never accepted/ }],
+    },
+    {
+      name: "prod with a public endpoint (weakens C-CL-1)",
+      config: withTier("prod", { network: { allowPublicEndpointCidrs: ["203.0.113.0/24"] } }),
+      expected: [{ key: "zt-blueprint:network.allowPublicEndpointCidrs", says: /refused in prod.*C-CL-1/ }],
+    },
+    {
+      name: "prod with a fail-open admission webhook (weakens C-ADM-1)",
+      config: withTier("prod", { addons: { admission: { webhookFailOpen: true } } }),
+      expected: [{ key: "zt-blueprint:addons.admission.webhookFailOpen", says: /refused in prod.*fail closed/ }],
+    },
+    {
+      name: "prod with warn-only admission and no explicit override",
+      config: withTier("prod", { enforcement: { admission: "warn", constraintOverrides: { "deny-latest": "dryrun" } } }),
+      expected: [
+        { key: "zt-blueprint:enforcement.admission", says: /"warn" weakens prod admission.*allowProdOverrides/ },
+        { key: 'zt-blueprint:enforcement.constraintOverrides["deny-latest"]', says: /weakens a prod constraint/ },
+      ],
+    },
+    {
+      name: "staging switching an add-on off",
+      config: withTier("staging", { addons: { runtimeSecurity: { enabled: false } } }),
+      expected: [{ key: "zt-blueprint:addons.runtimeSecurity.enabled", says: /may not be false in staging/ }],
+    },
+    {
+      name: "an existing (kubeconfig) cluster in prod",
+      config: { ...withTier("prod"), cloud: "existing" },
+      expected: [{ key: "zt-blueprint:cloud", says: /"existing".*local\/dev stacks only/ }],
+    },
+    {
+      name: "a cloud stack without a region",
+      config: { ...valid, cloud: "azure" },
+      expected: [{ key: "zt-blueprint:region", says: /required when cloud is "azure"/ }],
+    },
+    {
+      name: "overlapping network ranges",
+      config: withTier("dev", { cloud: "aws", network: { vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.128.0/20" } }),
+      expected: [{ key: "zt-blueprint:network.serviceCidr", says: /overlaps network\.vpcCidr/ }],
+    },
+    {
+      name: "fewer availability zones than the tier needs",
+      config: withTier("prod", { network: { availabilityZones: 2 } }),
+      expected: [{ key: "zt-blueprint:network.availabilityZones", says: /between 3 and 6 for a prod stack/ }],
+    },
+    {
+      name: "node minimum above maximum",
+      config: { ...valid, nodes: { minSize: 5, maxSize: 3 } },
+      expected: [{ key: "zt-blueprint:nodes.minSize", says: /must not exceed nodes\.maxSize/ }],
+    },
+    {
+      name: "overlapping tenant secret prefixes",
+      config: {
+        ...valid,
+        tenants: [
+          { name: "shop", idpGroup: "a", secretPrefix: "tenants/shop/" },
+          { name: "shopx", idpGroup: "b", secretPrefix: "tenants/shop/extra/" },
+        ],
+      },
+      expected: [{ key: "zt-blueprint:tenants[1].secretPrefix", says: /overlaps tenants\[0\]'s prefix/ }],
+    },
+    {
+      name: "an unknown scanner severity",
+      config: { ...valid, addons: { scanning: { severity: "SEVERE" } } },
+      expected: [{ key: "zt-blueprint:addons.scanning.severity", says: /got "SEVERE".*"CRITICAL"/ }],
+    },
+    {
+      name: "a structured key that is not JSON",
+      config: { ...valid, network: "{vpcCidr: 10.0.0.0/16" },
+      expected: [{ key: "zt-blueprint:network", says: /expected object/ }],
+    },
+  ];
+
+  for (const { name, config, expected } of cases) {
+    test(`refuses ${name}`, () => assertRefused(config, expected));
+  }
+
+  test("lists every problem at once, not only the first", async () => {
+    const { error } = await runWith({
+      ...valid,
+      tier: "prod",
+      tenants: [{ name: "", idpGroup: "" }],
+    });
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /\(2 problems\)/);
+    assert.match(error.message, /zt-blueprint:tenants\[0\]\.name/);
+    assert.match(error.message, /zt-blueprint:tenants\[0\]\.idpGroup/);
+  });
+
+  test("never prints the value of a secret key", async () => {
+    const { error } = await capture(runProgram, {
+      config: { ...flat(valid), "zt-blueprint:kubeconfig": "" },
+      secretKeys: ["zt-blueprint:kubeconfig"],
+    });
+    assert.ok(error instanceof ConfigError);
+    assert.match(error.message, /zt-blueprint:kubeconfig: got \[secret\]/);
+  });
+
+  test("a refused config is a RunError, which pulumi prints without a stack trace", async () => {
+    const { error } = await runWith({ ...valid, tier: "qa" });
+    const pulumi = await import("@pulumi/pulumi");
+    assert.ok(pulumi.RunError.isInstance(error));
+  });
+});

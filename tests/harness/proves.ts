@@ -1,0 +1,15 @@
+/**
+ * `proves(["C-TEN-1"], "tenant namespaces enforce PSA restricted", fn)` declares a test that proves
+ * zero-trust controls. The IDs lead the test name, so the controls reporter and `npm run controls`
+ * can join test results with the catalog (controls/catalog.ts). Unknown IDs are refused.
+ */
+import { test } from "node:test";
+import { isControlId } from "../../controls/catalog";
+
+export function proves(controlIds: readonly string[], title: string, fn: () => Promise<void> | void): void {
+  const unknown = controlIds.filter((id) => !isControlId(id));
+  if (unknown.length > 0 || controlIds.length === 0) {
+    throw new Error(`proves(): unknown or missing control IDs [${unknown.join(", ")}] for "${title}"`);
+  }
+  void test(`${controlIds.join(" ")}: ${title}`, fn);
+}
