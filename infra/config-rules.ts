@@ -17,7 +17,12 @@ const minPublicPrefix = 16;
 
 const cloudNeedsRegion: Rule = (config) =>
   config.cloud !== "existing" && !config.region
-    ? [{ path: ["region"], message: `is required when cloud is "${config.cloud}"; set e.g. eu-west-1 / westeurope` }]
+    ? [
+        {
+          path: ["region"],
+          message: `is required when cloud is "${config.cloud}"; set e.g. eu-west-1 / westeurope`,
+        },
+      ]
     : [];
 
 const existingIsDevOnly: Rule = (config) =>
@@ -42,7 +47,8 @@ const publicEndpoint: Rule = (config) => {
   if (cidrs.length > 0 && config.cloud === "existing") {
     problems.push({
       path: ["network", "allowPublicEndpointCidrs"],
-      message: 'applies to aws/azure clusters only; an "existing" cluster\'s endpoint is managed outside the blueprint',
+      message:
+        'applies to aws/azure clusters only; an "existing" cluster\'s endpoint is managed outside the blueprint',
     });
   }
   cidrs.forEach((cidr, index) => {
@@ -82,7 +88,12 @@ const availabilityZones: Rule = (config) => {
   if (zones === undefined) return [];
   const min = config.tier === "dev" ? 2 : 3;
   return zones < min || zones > 6
-    ? [{ path: ["network", "availabilityZones"], message: `must be between ${min} and 6 for a ${config.tier} stack` }]
+    ? [
+        {
+          path: ["network", "availabilityZones"],
+          message: `must be between ${min} and 6 for a ${config.tier} stack`,
+        },
+      ]
     : [];
 };
 
@@ -90,7 +101,10 @@ const nodeSizes: Rule = (config) => {
   const { minSize, desiredSize, maxSize } = config.nodes ?? {};
   const problems: ConfigProblem[] = [];
   if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
-    problems.push({ path: ["nodes", "minSize"], message: `(${minSize}) must not exceed nodes.maxSize (${maxSize})` });
+    problems.push({
+      path: ["nodes", "minSize"],
+      message: `(${minSize}) must not exceed nodes.maxSize (${maxSize})`,
+    });
   }
   if (desiredSize !== undefined && maxSize !== undefined && desiredSize > maxSize) {
     problems.push({
@@ -162,7 +176,10 @@ const tenantReferences: Rule = (config) => {
       if (peer === tenant.name) {
         problems.push({ path, message: "names the tenant itself; same-namespace traffic is always allowed" });
       } else if (!names.has(peer)) {
-        problems.push({ path, message: `names no tenant of this stack; declared tenants: ${[...names].join(", ")}` });
+        problems.push({
+          path,
+          message: `names no tenant of this stack; declared tenants: ${[...names].join(", ")}`,
+        });
       }
     });
   });
@@ -188,6 +205,36 @@ const secretPrefixes: Rule = (config) => {
   return problems;
 };
 
+/** Millicores of a CPU quantity the schema accepted ("2", "500m", "1.5"). */
+export function cpuMillicores(quantity: string): number {
+  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Math.round(Number(quantity) * 1000);
+}
+
+/** MiB of a memory quantity the schema accepted ("512Mi", "4Gi", "1Ti"). */
+export function memoryMebibytes(quantity: string): number {
+  const factor = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[quantity.slice(-2)] ?? Number.NaN;
+  return Number(quantity.slice(0, -2)) * factor;
+}
+
+/** The tenant LimitRange gives each container a 500m / 512Mi default limit; a quota must hold one. */
+const tenantQuotaFloor: Rule = (config) =>
+  (config.tenants ?? []).flatMap((tenant, index) => {
+    const problems: ConfigProblem[] = [];
+    if (tenant.quota?.cpu && cpuMillicores(tenant.quota.cpu) < 500) {
+      problems.push({
+        path: ["tenants", index, "quota", "cpu"],
+        message: 'must be at least "500m", the default limit of one container',
+      });
+    }
+    if (tenant.quota?.memory && memoryMebibytes(tenant.quota.memory) < 512) {
+      problems.push({
+        path: ["tenants", index, "quota", "memory"],
+        message: 'must be at least "512Mi", the default limit of one container',
+      });
+    }
+    return problems;
+  });
+
 export const configRules: readonly Rule[] = [
   cloudNeedsRegion,
   existingIsDevOnly,
@@ -200,4 +247,5 @@ export const configRules: readonly Rule[] = [
   prodEnforcement,
   tenantReferences,
   secretPrefixes,
+  tenantQuotaFloor,
 ];

@@ -41,7 +41,10 @@ const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
 
 const tenantName = z
   .string()
-  .min(1, { message: "must not be empty: use 1-40 lowercase letters, digits or '-', starting with a letter", abort: true })
+  .min(1, {
+    message: "must not be empty: use 1-40 lowercase letters, digits or '-', starting with a letter",
+    abort: true,
+  })
   .max(40, "must be at most 40 characters (it prefixes generated names)")
   .regex(dnsLabel, "must be a DNS-1123 label: lowercase letters, digits or '-', starting with a letter")
   .refine((v) => !(reservedNamespaces as readonly string[]).includes(v) && !v.startsWith("kube-"), {
@@ -50,13 +53,16 @@ const tenantName = z
 
 const idpGroup = z
   .string()
-  .min(1, { message: "must not be empty: name the IdP group whose members administer the tenant", abort: true })
+  .min(1, {
+    message: "must not be empty: name the IdP group whose members administer the tenant",
+    abort: true,
+  })
   .max(63, "must be at most 63 characters")
   .regex(groupName, "must be letters, digits, '.', '_' or '-', starting with a letter or digit");
 
 const quota = z.strictObject({
-  cpu: z.string().regex(cpuQuantity, "must be a CPU quantity such as \"2\" or \"500m\"").optional(),
-  memory: z.string().regex(memoryQuantity, "must be a memory quantity such as \"4Gi\" or \"512Mi\"").optional(),
+  cpu: z.string().regex(cpuQuantity, 'must be a CPU quantity such as "2" or "500m"').optional(),
+  memory: z.string().regex(memoryQuantity, 'must be a memory quantity such as "4Gi" or "512Mi"').optional(),
   pods: z.number().int().min(1).max(1000).optional(),
 });
 
@@ -66,7 +72,9 @@ const tenant = z.strictObject({
   quota: quota.optional(),
   allowedPeers: z.array(z.string()).optional(),
   egressHosts: z
-    .array(z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com or *.example.com"))
+    .array(
+      z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com or *.example.com"),
+    )
     .optional(),
   secretPrefix: z
     .string()
@@ -119,7 +127,10 @@ const addons = z.strictObject({
 export const stackConfigSchema = z.strictObject({
   cloud: z.enum(clouds),
   tier: z.enum(tiers),
-  region: z.string().regex(/^[a-z0-9-]+$/, "must be a cloud region name such as eu-west-1").optional(),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "must be a cloud region name such as eu-west-1")
+    .optional(),
   kubernetesVersion: z.enum(supportedKubernetesVersions),
   existingCluster: z
     .strictObject({
@@ -151,7 +162,10 @@ export const stackConfigSchema = z.strictObject({
   identity: z
     .strictObject({
       /** Prefix the API server puts before OIDC group names (EKS identity provider config). */
-      oidcGroupsPrefix: z.string().regex(/^[a-z0-9:-]*$/, "must be lowercase letters, digits, ':' or '-'").optional(),
+      oidcGroupsPrefix: z
+        .string()
+        .regex(/^[a-z0-9:-]*$/, "must be lowercase letters, digits, ':' or '-'")
+        .optional(),
       platformAdminsGroup: idpGroup.optional(),
     })
     .optional(),
@@ -159,7 +173,9 @@ export const stackConfigSchema = z.strictObject({
   enforcement: z
     .strictObject({
       admission: z.enum(enforcementActions).optional(),
-      constraintOverrides: z.record(z.string().regex(dnsLabel, "must be a constraint name"), z.enum(enforcementActions)).optional(),
+      constraintOverrides: z
+        .record(z.string().regex(dnsLabel, "must be a constraint name"), z.enum(enforcementActions))
+        .optional(),
       /** Must be set for any admission enforcement weaker than `deny` in prod. */
       allowProdOverrides: z.boolean().optional(),
     })
@@ -170,7 +186,13 @@ export const stackConfigSchema = z.strictObject({
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;
 
 /** Top-level keys whose values Pulumi hands over as plain strings (all others are JSON). */
-export const stringKeys: ReadonlySet<string> = new Set(["cloud", "tier", "region", "kubernetesVersion", "kubeconfig"]);
+export const stringKeys: ReadonlySet<string> = new Set([
+  "cloud",
+  "tier",
+  "region",
+  "kubernetesVersion",
+  "kubeconfig",
+]);
 
 /** Keys whose values are never printed, even in error messages. */
 export const secretKeys: ReadonlySet<string> = new Set(["kubeconfig"]);

@@ -1,5 +1,5 @@
 /**
- * npm run render -- --stack <name> [--out <dir>]   (or --all)
+ * npm run render -- --stack <name> [--out <dir>] [--stacks-dir <dir>]   (or --all)
  * Renders stacks offline under mocks; see scripts/lib/render.ts.
  */
 import * as path from "node:path";
@@ -10,11 +10,19 @@ import { renderStack } from "./lib/render";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { stack: { type: "string" }, out: { type: "string" }, all: { type: "boolean" } },
+    options: {
+      stack: { type: "string" },
+      out: { type: "string" },
+      all: { type: "boolean" },
+      "stacks-dir": { type: "string" },
+    },
   });
-  const stacks = values.all ? listStacks() : values.stack ? [values.stack] : [];
+  const stacksDir = values["stacks-dir"] ? path.resolve(values["stacks-dir"]) : undefined;
+  const stacks = values.all ? listStacks(stacksDir) : values.stack ? [values.stack] : [];
   if (stacks.length === 0) {
-    console.error(`usage: npm run render -- --stack <name> [--out <dir>] | --all\nstacks: ${listStacks().join(", ")}`);
+    console.error(
+      `usage: npm run render -- --stack <name> [--out <dir>] | --all\nstacks: ${listStacks(stacksDir).join(", ")}`,
+    );
     return 2;
   }
   if (values.out && stacks.length > 1) {
@@ -25,7 +33,7 @@ async function main(): Promise<number> {
   for (const stack of stacks) {
     const outDir = path.resolve(values.out ?? path.join(repoRoot, "out", stack));
     try {
-      const result = await renderStack(stack, outDir);
+      const result = await renderStack(stack, outDir, stacksDir ? { stacksDir } : {});
       console.log(
         `rendered ${stack}: ${result.resources} resources, ${result.manifests} Kubernetes objects -> ${path.relative(process.cwd(), outDir) || "."}`,
       );

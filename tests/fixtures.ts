@@ -8,7 +8,12 @@ export const groupsPrefix = "oidc:";
 
 export const exampleTenants: readonly TenantSpec[] = [
   { name: "shop", idpGroup: "team-shop", quota: { cpu: "2", memory: "4Gi", pods: 20 }, allowedPeers: [] },
-  { name: "billing", idpGroup: "team-billing", quota: { cpu: "1", memory: "2Gi", pods: 10 }, allowedPeers: ["shop"] },
+  {
+    name: "billing",
+    idpGroup: "team-billing",
+    quota: { cpu: "1", memory: "2Gi", pods: 10 },
+    allowedPeers: ["shop"],
+  },
 ];
 
 /** Inbound peers per namespace as declared, plus derived outbound peers: the flows a check may allow. */

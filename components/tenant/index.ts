@@ -97,7 +97,11 @@ export class TenantNamespace extends pulumi.ComponentResource {
         metadata: meta(`${tenantRoleName}-${args.idpGroup}`.toLowerCase(), "C-TEN-5", "C-ID-4"),
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects: [
-          { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${args.idpGroup}` },
+          {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "Group",
+            name: `${args.groupsPrefix}${args.idpGroup}`,
+          },
         ],
       },
       child,

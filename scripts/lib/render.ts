@@ -23,11 +23,23 @@ export interface RenderResult {
 
 export class RenderError extends Error {}
 
-export async function renderStack(stack: string, outDir: string): Promise<RenderResult> {
-  const file = readStackFile(stack);
+export interface RenderOptions {
+  /** Folder holding Pulumi.<stack>.yaml; defaults to the repository's stacks/. */
+  readonly stacksDir?: string;
+}
+
+export async function renderStack(
+  stack: string,
+  outDir: string,
+  options: RenderOptions = {},
+): Promise<RenderResult> {
+  const file = readStackFile(stack, options.stacksDir);
   // Validate before anything runs: a bad stack config writes nothing (the error lists every problem).
   const config = loadConfig(readRawConfig(file.config), stack);
-  const { graph, error } = await captureStack(stack);
+  const { graph, error } = await captureStack(
+    stack,
+    options.stacksDir ? { stacksDir: options.stacksDir } : {},
+  );
   if (error) throw error;
 
   const files = new Map<string, string>();
@@ -55,7 +67,10 @@ function toRecord(resource: CapturedResource) {
 }
 
 /** Replaces every secret input by the marker (a whole secret subtree becomes one marker). */
-export function redact(inputs: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
+export function redact(
+  inputs: Record<string, unknown>,
+  secretPaths: readonly string[],
+): Record<string, unknown> {
   const copy = structuredClone(inputs);
   for (const secretPath of secretPaths) {
     if (secretPath === "") return { [secretMarker]: secretMarker };
@@ -115,7 +130,11 @@ function rank(doc: Record<string, unknown>): string {
 
 function slug(type: string): string {
   // zt-blueprint:tenancy:TenantNamespace -> tenancy-TenantNamespace
-  return type.split(":").slice(1).join("-").replace(/[^A-Za-z0-9-]/g, "-");
+  return type
+    .split(":")
+    .slice(1)
+    .join("-")
+    .replace(/[^A-Za-z0-9-]/g, "-");
 }
 
 function summary(stack: string, config: PlatformConfig, graph: ResourceGraph): string {
@@ -153,9 +172,7 @@ function summary(stack: string, config: PlatformConfig, graph: ResourceGraph): s
     "|---|---|---|---|---|",
   );
   for (const control of controls) {
-    const objects = graph
-      .kubernetesObjects()
-      .filter((r) => controlIdsOf(r).includes(control.id)).length;
+    const objects = graph.kubernetesObjects().filter((r) => controlIdsOf(r).includes(control.id)).length;
     const tests = claims.filter((c) => c.controlId === control.id).length;
     lines.push(
       `| ${control.id} | ${control.title} | ${control.required ? "yes" : "option"} | ${objects} | ${tests === 0 ? "not yet" : tests} |`,
@@ -183,10 +200,12 @@ function assertNoSecretLeaks(graph: ResourceGraph, files: Map<string, string>): 
 }
 
 function valueAt(value: unknown, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>(
-    (node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined),
-    value,
-  );
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 function leafStrings(value: unknown): string[] {

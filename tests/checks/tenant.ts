@@ -22,8 +22,12 @@ type NetworkPolicyRule = { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[];
 export function tenantNamespaces(graph: ResourceGraph): string[] {
   return graph
     .ofType(types.namespace)
-    .filter((ns) => at(ns.inputs, "metadata.labels")?.hasOwnProperty("zt-blueprint.io/tenant"))
+    .filter((ns) => labelsOf(ns)["zt-blueprint.io/tenant"] !== undefined)
     .map((ns) => String(at(ns.inputs, "metadata.name")));
+}
+
+function labelsOf(resource: CapturedResource): Record<string, string> {
+  return (at(resource.inputs, "metadata.labels") ?? {}) as Record<string, string>;
 }
 
 function inNamespace(graph: ResourceGraph, type: string, namespace: string): CapturedResource[] {
@@ -33,7 +37,7 @@ function inNamespace(graph: ResourceGraph, type: string, namespace: string): Cap
 /** C-TEN-1: PSA restricted is enforced (and audited/warned) at a pinned version. */
 export function checkPodSecurity(graph: ResourceGraph): string[] {
   return graph.ofType(types.namespace).flatMap((ns) => {
-    const labels = (at(ns.inputs, "metadata.labels") ?? {}) as Record<string, string>;
+    const labels = labelsOf(ns);
     const name = String(at(ns.inputs, "metadata.name"));
     return ["enforce", "audit", "warn"].flatMap((mode) => {
       const problems: string[] = [];
@@ -55,7 +59,12 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
     const policies = inNamespace(graph, types.networkPolicy, namespace);
     const problems: string[] = [];
     const denyAll = policies.find((p) => {
-      const spec = p.inputs["spec"] as { podSelector?: object; policyTypes?: string[]; ingress?: unknown; egress?: unknown };
+      const spec = p.inputs["spec"] as {
+        podSelector?: object;
+        policyTypes?: string[];
+        ingress?: unknown;
+        egress?: unknown;
+      };
       return (
         spec &&
         Object.keys(spec.podSelector ?? { any: 1 }).length === 0 &&
@@ -64,7 +73,8 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
         spec.egress === undefined
       );
     });
-    if (!denyAll) problems.push(`namespace ${namespace}: no default-deny NetworkPolicy for Ingress and Egress`);
+    if (!denyAll)
+      problems.push(`namespace ${namespace}: no default-deny NetworkPolicy for Ingress and Egress`);
     for (const policy of policies) {
       const spec = policy.inputs["spec"] as { ingress?: NetworkPolicyRule[]; egress?: NetworkPolicyRule[] };
       const rules = [...(spec.ingress ?? []).map((r) => r.from), ...(spec.egress ?? []).map((r) => r.to)];
@@ -77,20 +87,22 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
           if (peer.ipBlock) problems.push(`namespace ${namespace}: ${policy.name} allows an ipBlock`);
           const names = selectedNamespaces(peer.namespaceSelector);
           if (peer.namespaceSelector !== undefined && names === undefined) {
-            problems.push(`namespace ${namespace}: ${policy.name} selects namespaces by something other than name`);
+            problems.push(
+              `namespace ${namespace}: ${policy.name} selects namespaces by something other than name`,
+            );
           }
           for (const name of names ?? []) {
             const allowed = declared.get(namespace) ?? [];
             if (name !== "kube-system" && !allowed.includes(name)) {
-              problems.push(`namespace ${namespace}: ${policy.name} allows undeclared peer namespace ${name}`);
+              problems.push(
+                `namespace ${namespace}: ${policy.name} allows undeclared peer namespace ${name}`,
+              );
             }
           }
         }
       }
     }
-    const dns = policies.some((p) =>
-      JSON.stringify(p.inputs["spec"]).includes('"k8s-app":"kube-dns"'),
-    );
+    const dns = policies.some((p) => JSON.stringify(p.inputs["spec"]).includes('"k8s-app":"kube-dns"'));
     if (!dns) problems.push(`namespace ${namespace}: no DNS egress allowance (pods could not resolve names)`);
     return problems;
   });
@@ -98,7 +110,11 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
 
 function selectedNamespaces(selector: unknown): string[] | undefined {
   if (selector === undefined) return [];
-  const expressions = at(selector, "matchExpressions") as { key: string; operator: string; values: string[] }[];
+  const expressions = at(selector, "matchExpressions") as {
+    key: string;
+    operator: string;
+    values: string[];
+  }[];
   const matchLabels = at(selector, "matchLabels") as Record<string, string> | undefined;
   if (matchLabels && Object.keys(matchLabels).length > 0) return undefined;
   if (!expressions || expressions.length !== 1) return undefined;
@@ -140,12 +156,14 @@ export function checkTenantRbac(graph: ResourceGraph, groupByNamespace: Map<stri
         }
       }
       const roleRef = binding.inputs["roleRef"] as { kind: string; name: string };
-      if (roleRef.kind !== "Role") problems.push(`namespace ${namespace}: ${binding.name} binds a ${roleRef.kind}`);
+      if (roleRef.kind !== "Role")
+        problems.push(`namespace ${namespace}: ${binding.name} binds a ${roleRef.kind}`);
     }
     for (const role of inNamespace(graph, types.role, namespace)) {
       for (const rule of (role.inputs["rules"] ?? []) as Record<string, string[]>[]) {
         for (const field of ["verbs", "resources", "apiGroups"]) {
-          if ((rule[field] ?? []).includes("*")) problems.push(`namespace ${namespace}: ${role.name} has "*" in ${field}`);
+          if ((rule[field] ?? []).includes("*"))
+            problems.push(`namespace ${namespace}: ${role.name} has "*" in ${field}`);
         }
         if ((rule["resources"] ?? []).some((r) => r === "secrets" || r === "pods/exec")) {
           problems.push(`namespace ${namespace}: ${role.name} grants ${rule["resources"]?.join(",")}`);

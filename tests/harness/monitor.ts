@@ -28,8 +28,14 @@ interface RegisterResponse {
 }
 type Callback = (err: unknown, response: unknown) => void;
 
-const { specialSigKey, specialSecretSig, specialResourceSig, specialAssetSig, specialArchiveSig, unknownValue } =
-  pulumi.runtime;
+const {
+  specialSigKey,
+  specialSecretSig,
+  specialResourceSig,
+  specialAssetSig,
+  specialArchiveSig,
+  unknownValue,
+} = pulumi.runtime;
 
 export class RecordingMonitor extends MockMonitor {
   readonly records: CapturedResource[] = [];
@@ -37,7 +43,10 @@ export class RecordingMonitor extends MockMonitor {
   override async registerResource(req: unknown, callback: Callback): Promise<void> {
     const request = req as RegisterRequest;
     const secretPaths: string[] = [];
-    const inputs = decode(request.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<string, unknown>;
+    const inputs = decode(request.getObject()?.toJavaScript() ?? {}, "", secretPaths) as Record<
+      string,
+      unknown
+    >;
     const propertyDependencies: Record<string, string[]> = {};
     request.getPropertydependenciesMap().forEach((deps, key) => {
       propertyDependencies[key] = [...deps.getUrnsList()].sort();

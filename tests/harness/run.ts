@@ -36,10 +36,7 @@ export interface Capture {
 }
 
 /** Runs `program` as the body of a mocked Pulumi stack and captures everything it registers. */
-export async function capture(
-  program: () => unknown,
-  options: CaptureOptions = {},
-): Promise<Capture> {
+export async function capture(program: () => unknown, options: CaptureOptions = {}): Promise<Capture> {
   const monitor = new RecordingMonitor(options.mocks ?? defaultMocks);
   pulumi.runtime.setMockOptions(monitor, projectName, options.stack ?? "test", false);
   enableMockFeatures();
@@ -67,7 +64,11 @@ export async function capture(
   // Wait for every registration to reach the monitor (the mock monitor has nothing to close).
   await pulumi.runtime.disconnect();
   const resources = [...monitor.records].sort((a, b) => a.urn.localeCompare(b.urn));
-  return { graph: new ResourceGraph(resources), ...(outputs ? { outputs } : {}), ...(error ? { error } : {}) };
+  return {
+    graph: new ResourceGraph(resources),
+    ...(outputs ? { outputs } : {}),
+    ...(error ? { error } : {}),
+  };
 }
 
 /** What `setMocks` enables, for a monitor we install ourselves. */
@@ -124,9 +125,12 @@ export function listStacks(dir = stacksDir): string[] {
 /** Runs the real program (infra/program.ts) for a stack file under mocks. */
 export async function captureStack(
   stack: string,
-  options: Omit<CaptureOptions, "stack" | "config" | "secretKeys"> & { readonly overrides?: Record<string, string> } = {},
+  options: Omit<CaptureOptions, "stack" | "config" | "secretKeys"> & {
+    readonly overrides?: Record<string, string>;
+    readonly stacksDir?: string;
+  } = {},
 ): Promise<Capture> {
-  const file = readStackFile(stack);
+  const file = readStackFile(stack, options.stacksDir);
   const { runProgram } = await import("../../infra/program");
   return capture(runProgram, {
     ...options,
