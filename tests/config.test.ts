@@ -205,7 +205,10 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "a tenant quota smaller than one container's default limit",
-      config: { ...valid, tenants: [{ name: "shop", idpGroup: "a", quota: { cpu: "200m", memory: "256Mi" } }] },
+      config: {
+        ...valid,
+        tenants: [{ name: "shop", idpGroup: "a", quota: { cpu: "200m", memory: "256Mi" } }],
+      },
       expected: [
         { key: "zt-blueprint:tenants[0].quota.cpu", says: /got "200m".*at least "500m"/ },
         { key: "zt-blueprint:tenants[0].quota.memory", says: /got "256Mi".*at least "512Mi"/ },
