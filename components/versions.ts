@@ -8,11 +8,11 @@
  * Kubernetes minor versions this release is tested against. A stack must pin one of these
  * (C-CL-7); the oldest is dropped when the clouds end its standard support.
  */
-export const supportedKubernetesVersions = ["1.32", "1.33", "1.34"] as const;
+export const supportedKubernetesVersions = ["1.34", "1.35", "1.36"] as const;
 export type KubernetesVersion = (typeof supportedKubernetesVersions)[number];
 
 /**
  * Pod Security Admission policy version pinned on tenant namespaces. Pinning (rather than
  * `latest`) means a cluster upgrade cannot silently change what "restricted" allows.
  */
-export const podSecurityStandardVersion = "v1.32";
+export const podSecurityStandardVersion = "v1.34";

@@ -14,7 +14,7 @@ type Config = Record<string, unknown>;
 const valid: Config = {
   cloud: "existing",
   tier: "dev",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: "1.35",
   tenants: [
     { name: "shop", idpGroup: "team-shop" },
     { name: "billing", idpGroup: "team-billing", allowedPeers: ["shop"] },
@@ -120,7 +120,7 @@ describe("stack config: refused before anything is registered", () => {
     {
       name: "an unsupported Kubernetes version",
       config: { ...valid, kubernetesVersion: "1.24" },
-      expected: [{ key: "zt-blueprint:kubernetesVersion", says: /got "1\.24".*"1\.33"/ }],
+      expected: [{ key: "zt-blueprint:kubernetesVersion", says: /got "1\.24".*"1\.35"/ }],
     },
     {
       name: "an unknown top-level key (a typo must not drop a control)",

@@ -92,7 +92,7 @@ describe("offline render", () => {
       writeStack(stacks, "withsecret", {
         cloud: "existing",
         tier: "dev",
-        kubernetesVersion: "1.33",
+        kubernetesVersion: "1.35",
         kubeconfig: kubeconfigWithToken,
       });
       const out = tempDir("zt-render-");
@@ -117,7 +117,7 @@ describe("offline render", () => {
     writeStack(stacks, "broken", {
       cloud: "existing",
       tier: "dev",
-      kubernetesVersion: "1.33",
+      kubernetesVersion: "1.35",
       tenants: [{ name: "", idpGroup: "g" }],
     });
     const out = path.join(tempDir("zt-render-"), "broken");
