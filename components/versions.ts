@@ -16,3 +16,89 @@ export type KubernetesVersion = (typeof supportedKubernetesVersions)[number];
  * `latest`) means a cluster upgrade cannot silently change what "restricted" allows.
  */
 export const podSecurityStandardVersion = "v1.34";
+
+/**
+ * Validators that `npm run verify` runs, built from the Go module proxy with `go install` and
+ * cached under .cache/tools/ (scripts/verify/tools.ts). `gator` is built from the same Gatekeeper
+ * module version as the chart it tests policies for.
+ */
+export interface GoTool {
+  readonly module: string;
+  /** Package path inside the module ("" for the module root). */
+  readonly pkg: string;
+  readonly version: string;
+}
+
+export const goTools = {
+  kubeconform: { module: "github.com/yannh/kubeconform", pkg: "cmd/kubeconform", version: "v0.7.0" },
+  "kube-score": { module: "github.com/zegl/kube-score", pkg: "cmd/kube-score", version: "v1.20.0" },
+  opa: { module: "github.com/open-policy-agent/opa", pkg: "", version: "v1.22.2" },
+  helm: { module: "helm.sh/helm/v3", pkg: "cmd/helm", version: "v3.19.0" },
+  gator: { module: "github.com/open-policy-agent/gatekeeper/v3", pkg: "cmd/gator", version: "v3.23.1" },
+} as const satisfies Record<string, GoTool>;
+
+/** Validators from PyPI, installed into a project-local virtualenv (.cache/venv). */
+export const pythonTools = {
+  checkov: "3.3.30",
+  /** Ships the Kubernetes JSON schemas kubeconform validates against (v1.34.0 … v1.37.0). */
+  "kubernetes-validate": "1.37.0",
+} as const;
+
+/**
+ * Upstream projects the platform deploys: the Helm chart version the blueprint pins, and the Go
+ * module version whose source tree carries exactly that chart and its CRDs. `go mod download`
+ * fetches them for offline validation; scripts/verify/upstream.ts refuses a module whose
+ * Chart.yaml does not say `chartVersion`.
+ */
+export interface UpstreamRelease {
+  readonly chart: string;
+  readonly chartVersion: string;
+  readonly module: string;
+  readonly moduleVersion: string;
+  /** The chart's folder inside the module, or undefined with the reason it cannot be had offline. */
+  readonly chartDir: string | { readonly unavailable: string };
+  /** CRD files or folders inside the module. */
+  readonly crds: readonly string[];
+}
+
+export const upstream = {
+  gatekeeper: {
+    chart: "gatekeeper",
+    chartVersion: "3.23.1",
+    module: "github.com/open-policy-agent/gatekeeper/v3",
+    moduleVersion: "v3.23.1",
+    chartDir: "charts/gatekeeper",
+    crds: ["charts/gatekeeper/crds"],
+  },
+  externalSecrets: {
+    chart: "external-secrets",
+    // The v1.3.2 source tag carries chart 1.3.1 (ESO bumps the chart after tagging); the pin
+    // follows what the module really contains so the validated chart is the deployed one.
+    chartVersion: "1.3.1",
+    module: "github.com/external-secrets/external-secrets",
+    moduleVersion: "v1.3.2",
+    chartDir: "deploy/charts/external-secrets",
+    crds: ["deploy/crds/bundle.yaml"],
+  },
+  trivyOperator: {
+    chart: "trivy-operator",
+    chartVersion: "0.31.0",
+    module: "github.com/aquasecurity/trivy-operator",
+    moduleVersion: "v0.29.0",
+    chartDir: "deploy/helm",
+    crds: ["deploy/helm/crds"],
+  },
+  istio: {
+    chart: "istiod",
+    chartVersion: "1.31.1",
+    // Istio's CRDs are generated into istio.io/api, which is tagged per Istio release.
+    module: "istio.io/api",
+    moduleVersion: "v1.31.1",
+    chartDir: {
+      unavailable:
+        "Istio tags releases without a 'v' prefix, so the Go module proxy serves istio.io/istio only at " +
+        "master-branch pseudo-versions whose charts say 1.0.0; no module carries the 1.31.1 charts",
+    },
+    crds: ["kubernetes/customresourcedefinitions.gen.yaml"],
+  },
+} as const satisfies Record<string, UpstreamRelease>;

@@ -1,0 +1,320 @@
+/**
+ * The validators `npm run verify` runs on a rendered stack. Each returns how many objects it
+ * checked and the failures it found, every failure naming the object. Tools run inside an empty
+ * network namespace where the machine allows it, so none of them can download anything.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { upstream, type UpstreamRelease } from "../../components/versions";
+import { repoRoot } from "../../tests/harness/run";
+import { run, type RunResult } from "./exec";
+import { cacheDir } from "./paths";
+import { kubernetesSchemaRoot } from "./k8s-schemas";
+import { goToolPath, venvBin } from "./tools";
+import { crdSchemasDir, droppedDependencies, preparedChartDir } from "./upstream";
+
+export interface ValidatorResult {
+  readonly validator: string;
+  readonly objects: number;
+  readonly failures: readonly string[];
+  readonly notes?: readonly string[];
+}
+
+let networkIsolation: boolean | undefined;
+
+/** Runs a tool with no network at all when `unshare -n` is available (root on Linux). */
+export function offline(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): RunResult {
+  networkIsolation ??= (() => {
+    try {
+      return run("unshare", ["-n", "true"]).status === 0;
+    } catch {
+      return false;
+    }
+  })();
+  return networkIsolation ? run("unshare", ["-n", command, ...args], { env }) : run(command, args, { env });
+}
+
+export function networkIsolated(): boolean {
+  offline("true", []);
+  return networkIsolation === true;
+}
+
+// ---- skip list (verify/skips.yaml) -------------------------------------------------------
+
+interface Skip {
+  readonly validator: string;
+  readonly check: string;
+  readonly object: string;
+  readonly reason: string;
+}
+
+interface Finding {
+  readonly check: string;
+  /** Kind/namespace/name ("-" for cluster-scoped objects). */
+  readonly object: string;
+  readonly message: string;
+}
+
+export function loadSkips(file = path.join(repoRoot, "verify", "skips.yaml")): Skip[] {
+  const skips = (parseYaml(fs.readFileSync(file, "utf8")) ?? []) as Skip[];
+  skips.forEach((skip, index) => {
+    for (const key of ["validator", "check", "object", "reason"] as const) {
+      if (!skip[key] || String(skip[key]).trim() === "") {
+        throw new Error(`verify/skips.yaml entry ${index}: "${key}" is required (name the check, the object and why)`);
+      }
+    }
+  });
+  return skips;
+}
+
+function matches(pattern: string, object: string): boolean {
+  const want = pattern.split("/");
+  const have = object.split("/");
+  return want.length === have.length && want.every((segment, i) => segment === "*" || segment === have[i]);
+}
+
+function unskipped(validator: string, findings: readonly Finding[], skips: readonly Skip[]): string[] {
+  return findings
+    .filter((f) => !skips.some((s) => s.validator === validator && s.check === f.check && matches(s.object, f.object)))
+    .map((f) => `${f.object}: ${f.check}: ${f.message}`);
+}
+
+// ---- kubeconform -------------------------------------------------------------------------
+
+interface AllowedKind {
+  readonly kind: string;
+  readonly reason: string;
+}
+
+function allowedKinds(): AllowedKind[] {
+  const file = path.join(repoRoot, "verify", "kubeconform-allowlist.yaml");
+  return ((parseYaml(fs.readFileSync(file, "utf8")) ?? []) as AllowedKind[]).filter((k) => k.kind && k.reason);
+}
+
+export function kubeconform(label: string, files: readonly string[], kubernetesVersion: string): ValidatorResult {
+  if (files.length === 0) return { validator: label, objects: 0, failures: [] };
+  const skip = allowedKinds().map((k) => k.kind);
+  const args = [
+    "-strict",
+    "-verbose",
+    "-output",
+    "json",
+    "-kubernetes-version",
+    `${kubernetesVersion}.0`,
+    "-schema-location",
+    `${kubernetesSchemaRoot}/{{ .NormalizedKubernetesVersion }}-strict/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+    "-schema-location",
+    `${crdSchemasDir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
+    ...(skip.length > 0 ? ["-skip", skip.join(",")] : []),
+    ...files,
+  ];
+  const result = offline(goToolPath("kubeconform"), args);
+  const report = parseJson<{ resources?: { filename: string; kind: string; name: string; status: string; msg: string }[] }>(
+    result,
+    "kubeconform",
+  );
+  const resources = report.resources ?? [];
+  const failures = resources
+    .filter((r) => r.status === "statusInvalid" || r.status === "statusError")
+    .map((r) => `${r.kind}/${r.name} (${path.basename(r.filename)}): ${r.msg}`);
+  return { validator: label, objects: resources.length, failures };
+}
+
+// ---- kube-score --------------------------------------------------------------------------
+
+interface KubeScoreObject {
+  type_meta: { kind: string };
+  object_meta: { name: string; namespace?: string };
+  checks: { check: { id: string }; grade: number; skipped: boolean; comments?: { summary: string }[] | null }[];
+}
+
+export function kubeScore(
+  label: string,
+  files: readonly string[],
+  kubernetesVersion: string,
+  skips: readonly Skip[],
+): ValidatorResult {
+  if (files.length === 0) return { validator: label, objects: 0, failures: [] };
+  const result = offline(goToolPath("kube-score"), [
+    "score",
+    "--output-format",
+    "json",
+    "--kubernetes-version",
+    `v${kubernetesVersion}`,
+    ...files,
+  ]);
+  const objects = parseJson<KubeScoreObject[] | null>(result, "kube-score") ?? [];
+  const findings = objects.flatMap((o) =>
+    o.checks
+      .filter((c) => !c.skipped && c.grade < 10)
+      .map((c) => ({
+        check: c.check.id,
+        object: `${o.type_meta.kind}/${o.object_meta.namespace ?? "-"}/${o.object_meta.name}`,
+        message: (c.comments ?? []).map((comment) => comment.summary).join("; ") || `grade ${c.grade}`,
+      })),
+  );
+  return { validator: label, objects: objects.length, failures: unskipped("kube-score", findings, skips) };
+}
+
+// ---- checkov -----------------------------------------------------------------------------
+
+export function checkov(label: string, dir: string, skips: readonly Skip[]): ValidatorResult {
+  const result = offline(
+    venvBin("checkov"),
+    ["--directory", dir, "--framework", "kubernetes", "--output", "json", "--quiet", "--skip-download", "--compact"],
+    // No update check, no platform mapping download, and parse errors are failures.
+    {
+      CKV_SKIP_PACKAGE_UPDATE_CHECK: "true",
+      BC_SKIP_MAPPING: "TRUE",
+      CKV_PARSE_ERROR_FAIL: "true",
+      CKV_CACHE_DIR: path.join(cacheDir, "checkov"),
+    },
+  );
+  const parsed = parseJson<CheckovReport | CheckovReport[] | Record<string, never>>(result, "checkov");
+  const reports = Array.isArray(parsed) ? parsed : "results" in parsed ? [parsed as CheckovReport] : [];
+  const findings = reports.flatMap((report) =>
+    report.results.failed_checks.map((f) => ({
+      check: f.check_id,
+      object: checkovObject(f.resource),
+      message: f.check_name,
+    })),
+  );
+  const parseErrors = reports.flatMap((r) => r.results.parsing_errors ?? []).map((file) => `${file}: parse error`);
+  const objects = reports.reduce((sum, r) => sum + (r.summary.resource_count ?? 0), 0);
+  return { validator: label, objects, failures: [...parseErrors, ...unskipped("checkov", findings, skips)] };
+}
+
+interface CheckovReport {
+  summary: { resource_count?: number };
+  results: { failed_checks: { check_id: string; check_name: string; resource: string }[]; parsing_errors?: string[] };
+}
+
+/** checkov names objects "Kind.namespace.name"; names may contain dots, namespaces cannot. */
+function checkovObject(resource: string): string {
+  const [kind, namespace, ...name] = resource.split(".");
+  return name.length === 0 ? `${kind}/-/${namespace}` : `${kind}/${namespace}/${name.join(".")}`;
+}
+
+// ---- helm template -----------------------------------------------------------------------
+
+export interface HelmRelease {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly values: Record<string, unknown>;
+}
+
+const helmEnv = () => ({
+  HELM_CACHE_HOME: path.join(cacheDir, "helm", "cache"),
+  HELM_CONFIG_HOME: path.join(cacheDir, "helm", "config"),
+  HELM_DATA_HOME: path.join(cacheDir, "helm", "data"),
+});
+
+export interface HelmOutput {
+  readonly result: ValidatorResult;
+  /** Files holding each chart's rendered objects, for kubeconform and kube-score. */
+  readonly files: string[];
+}
+
+export function helmTemplate(releases: readonly HelmRelease[], kubernetesVersion: string, workDir: string): HelmOutput {
+  const failures: string[] = [];
+  const notes: string[] = [];
+  const files: string[] = [];
+  const byChart = new Map<string, UpstreamRelease>(Object.values(upstream).map((u) => [u.chart, u]));
+  for (const release of releases) {
+    const pinned = byChart.get(release.chart);
+    const label = `Release ${release.namespace}/${release.name} (${release.chart} ${release.version})`;
+    if (!pinned) {
+      failures.push(`${label}: chart is not pinned in components/versions.ts upstream`);
+      continue;
+    }
+    if (pinned.chartVersion !== release.version) {
+      failures.push(`${label}: version differs from the pinned chart ${pinned.chartVersion}`);
+      continue;
+    }
+    if (typeof pinned.chartDir !== "string") {
+      notes.push(`${label}: not templated; ${pinned.chartDir.unavailable}`);
+      continue;
+    }
+    const enabledDropped = droppedDependencies(pinned).filter(
+      (dep) => (release.values[dep] as { enabled?: unknown } | undefined)?.enabled === true,
+    );
+    if (enabledDropped.length > 0) {
+      failures.push(`${label}: values enable ${enabledDropped.join(", ")}, a dependency that cannot be had offline`);
+      continue;
+    }
+    fs.mkdirSync(workDir, { recursive: true });
+    const valuesFile = path.join(workDir, `${release.name}.values.json`);
+    fs.writeFileSync(valuesFile, JSON.stringify(release.values, null, 2));
+    const result = offline(
+      goToolPath("helm"),
+      [
+        "template",
+        release.name,
+        preparedChartDir(pinned),
+        "--namespace",
+        release.namespace,
+        "--values",
+        valuesFile,
+        "--kube-version",
+        kubernetesVersion,
+        "--include-crds",
+      ],
+      helmEnv(),
+    );
+    if (result.status !== 0) {
+      failures.push(`${label}: helm template failed: ${result.stderr.trim()}`);
+      continue;
+    }
+    const out = path.join(workDir, `${release.name}.yaml`);
+    fs.writeFileSync(out, result.stdout);
+    files.push(out);
+  }
+  return { result: { validator: "helm template (upstream charts)", objects: releases.length, failures, notes }, files };
+}
+
+// ---- gator and opa -----------------------------------------------------------------------
+
+const ignoredDirs = new Set(["node_modules", ".cache", "out", ".git"]);
+
+export function findFiles(root: string, test: (name: string) => boolean): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !ignoredDirs.has(entry.name)) walk(path.join(dir, entry.name));
+      else if (entry.isFile() && test(entry.name)) found.push(path.join(dir, entry.name));
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+/** `gator verify` on every Gatekeeper suite (suite.yaml) in the repository. */
+export function gatorVerify(root = repoRoot): ValidatorResult {
+  const suites = findFiles(root, (name) => name === "suite.yaml");
+  const failures = suites.flatMap((suite) => {
+    const result = offline(goToolPath("gator"), ["verify", path.dirname(suite)]);
+    return result.status === 0 ? [] : [`${path.relative(root, suite)}: ${(result.stdout + result.stderr).trim()}`];
+  });
+  return { validator: "gator verify (Gatekeeper suites)", objects: suites.length, failures };
+}
+
+/** `opa test` on every folder holding Rego unit tests (*_test.rego). */
+export function opaTest(root = repoRoot): ValidatorResult {
+  const dirs = [...new Set(findFiles(root, (name) => name.endsWith("_test.rego")).map((f) => path.dirname(f)))];
+  const failures = dirs.flatMap((dir) => {
+    const result = offline(goToolPath("opa"), ["test", dir]);
+    return result.status === 0 ? [] : [`${path.relative(root, dir)}: ${(result.stdout + result.stderr).trim()}`];
+  });
+  return { validator: "opa test (Rego helpers)", objects: dirs.length, failures };
+}
+
+function parseJson<T>(result: RunResult, tool: string): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(`${tool} did not print JSON (exit ${result.status}): ${(result.stderr || result.stdout).slice(0, 2000)}`);
+  }
+}
