@@ -30,18 +30,25 @@ async function main(): Promise<number> {
   }
   prepareKubernetesSchemas();
   prepareUpstream((line) => console.log(line));
-  if (!networkIsolated()) console.log("note: `unshare -n` is not available; validators run with the network reachable");
+  if (!networkIsolated())
+    console.log("note: `unshare -n` is not available; validators run with the network reachable");
 
   const started = Date.now();
   const results: { title: string; rows: ValidatorResult[] }[] = [];
   if (values.manifests) {
     const renderDir = path.resolve(values.manifests);
-    const rows = verifyRender({ renderDir, kubernetesVersion: values["kubernetes-version"], includeSuites: false });
+    const rows = verifyRender({
+      renderDir,
+      kubernetesVersion: values["kubernetes-version"],
+      includeSuites: false,
+    });
     results.push({ title: `verify ${path.relative(repoRoot, renderDir)}`, rows });
   } else {
     const stacks = values.all ? listStacks() : (values.stack ?? []);
     if (stacks.length === 0) {
-      console.error(`usage: npm run verify -- --stack <name> | --all | --manifests <dir>\nstacks: ${listStacks().join(", ")}`);
+      console.error(
+        `usage: npm run verify -- --stack <name> | --all | --manifests <dir>\nstacks: ${listStacks().join(", ")}`,
+      );
       return 2;
     }
     for (const [index, stack] of stacks.entries()) {
@@ -54,7 +61,9 @@ async function main(): Promise<number> {
   }
   for (const { title, rows } of results) console.log(`\n${formatTable(title, rows)}`);
   const failures = results.flatMap((r) => r.rows).reduce((sum, row) => sum + row.failures.length, 0);
-  console.log(`\nverify: ${failures === 0 ? "passed" : `${failures} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  console.log(
+    `\nverify: ${failures === 0 ? "passed" : `${failures} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
   return failures === 0 ? 0 : 1;
 }
 

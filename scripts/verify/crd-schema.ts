@@ -29,7 +29,9 @@ export function strictSchema(schema: Schema): Schema {
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "properties" && value && typeof value === "object") {
-      out[key] = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, strictSchema(v)]));
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, strictSchema(v)]),
+      );
     } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
       out[key] = strictSchema(value as Schema);
     } else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
@@ -41,7 +43,8 @@ export function strictSchema(schema: Schema): Schema {
   if (schema["x-kubernetes-int-or-string"] === true && schema["type"] === undefined) {
     out["anyOf"] = [{ type: "integer" }, { type: "string" }];
   }
-  if (schema["nullable"] === true && typeof schema["type"] === "string") out["type"] = [schema["type"], "null"];
+  if (schema["nullable"] === true && typeof schema["type"] === "string")
+    out["type"] = [schema["type"], "null"];
   const closed = schema["properties"] && schema["additionalProperties"] === undefined;
   if (closed && schema["x-kubernetes-preserve-unknown-fields"] !== true) out["additionalProperties"] = false;
   return out;

@@ -23,10 +23,16 @@ export function run(
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function runOrThrow(command: string, args: readonly string[], options: Parameters<typeof run>[2] = {}): string {
+export function runOrThrow(
+  command: string,
+  args: readonly string[],
+  options: Parameters<typeof run>[2] = {},
+): string {
   const result = run(command, args, options);
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
+    throw new Error(
+      `${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr || result.stdout}`,
+    );
   }
   return result.stdout;
 }

@@ -4,7 +4,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { redact } from "../lib/render";
 import {
   checkov,
   gatorVerify,
@@ -40,22 +39,33 @@ export function manifestFiles(renderDir: string): string[] {
 export function helmReleases(renderDir: string): HelmRelease[] {
   const file = path.join(renderDir, "resources.json");
   if (!fs.existsSync(file)) return [];
-  const resources = JSON.parse(fs.readFileSync(file, "utf8")) as { type: string; inputs: Record<string, unknown> }[];
+  const resources = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    type: string;
+    inputs: Record<string, unknown>;
+  }[];
   return resources
     .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
     .map((r) => ({
-      name: String(r.inputs["name"]),
-      namespace: String(r.inputs["namespace"] ?? "default"),
-      chart: String(r.inputs["chart"]),
-      version: String(r.inputs["version"]),
-      values: redact((r.inputs["values"] ?? {}) as Record<string, unknown>, []),
+      name: text(r.inputs["name"]),
+      namespace: text(r.inputs["namespace"]) || "default",
+      chart: text(r.inputs["chart"]),
+      version: text(r.inputs["version"]),
+      values: (r.inputs["values"] ?? {}) as Record<string, unknown>,
     }));
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
 }
 
 export function verifyRender(target: VerifyTarget): ValidatorResult[] {
   const skips = loadSkips();
   const files = manifestFiles(target.renderDir);
-  const helm = helmTemplate(helmReleases(target.renderDir), target.kubernetesVersion, path.join(target.renderDir, "charts"));
+  const helm = helmTemplate(
+    helmReleases(target.renderDir),
+    target.kubernetesVersion,
+    path.join(target.renderDir, "charts"),
+  );
   const rows: ValidatorResult[] = [
     kubeconform("kubeconform (our manifests)", files, target.kubernetesVersion),
     checkov("checkov (our manifests)", path.join(target.renderDir, "manifests"), skips),
@@ -73,7 +83,10 @@ export function formatTable(title: string, rows: readonly ValidatorResult[]): st
   const lines = [
     title,
     `  ${"validator".padEnd(width)}  objects  failures`,
-    ...rows.map((r) => `  ${r.validator.padEnd(width)}  ${String(r.objects).padStart(7)}  ${String(r.failures.length).padStart(8)}`),
+    ...rows.map(
+      (r) =>
+        `  ${r.validator.padEnd(width)}  ${String(r.objects).padStart(7)}  ${String(r.failures.length).padStart(8)}`,
+    ),
   ];
   for (const row of rows) {
     for (const failure of row.failures) lines.push(`  FAIL ${row.validator}: ${failure}`);

@@ -48,7 +48,10 @@ export function standaloneSchema(schema: Json, definitions: Record<string, Json>
 /** Writes <root>/v<version>.0-strict/<kind>-<group>-<version>.json for every supported version. */
 export function prepareKubernetesSchemas(): void {
   const stamp = path.join(kubernetesSchemaRoot, "stamp.json");
-  const pins = JSON.stringify({ versions: supportedKubernetesVersions, source: pythonTools["kubernetes-validate"] });
+  const pins = JSON.stringify({
+    versions: supportedKubernetesVersions,
+    source: pythonTools["kubernetes-validate"],
+  });
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === pins) return;
   fs.rmSync(kubernetesSchemaRoot, { recursive: true, force: true });
   for (const version of supportedKubernetesVersions) {
@@ -58,9 +61,11 @@ export function prepareKubernetesSchemas(): void {
         `kubernetes-validate ${pythonTools["kubernetes-validate"]} has no schemas for Kubernetes ${version}; pin a newer one`,
       );
     }
-    const definitions = (JSON.parse(fs.readFileSync(path.join(source, "_definitions.json"), "utf8")) as {
-      $defs: Record<string, Json>;
-    }).$defs;
+    const definitions = (
+      JSON.parse(fs.readFileSync(path.join(source, "_definitions.json"), "utf8")) as {
+        $defs: Record<string, Json>;
+      }
+    ).$defs;
     const target = path.join(kubernetesSchemaRoot, `v${version}.0-strict`);
     fs.mkdirSync(target, { recursive: true });
     for (const file of fs.readdirSync(source)) {

@@ -47,7 +47,11 @@ export function installTools(log: (line: string) => void = console.log): void {
 
   if (missingTools().length === 0) return;
   const started = Date.now();
-  log(`installing ${Object.entries(pythonTools).map(([p, v]) => `${p}==${v}`).join(" ")} into ${venvDir} ...`);
+  log(
+    `installing ${Object.entries(pythonTools)
+      .map(([p, v]) => `${p}==${v}`)
+      .join(" ")} into ${venvDir} ...`,
+  );
   fs.rmSync(venvDir, { recursive: true, force: true });
   runOrThrow("python3", ["-m", "venv", venvDir]);
   runOrThrow(venvBin("pip"), [

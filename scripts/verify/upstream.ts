@@ -84,9 +84,16 @@ export function prepareUpstream(log: (line: string) => void = console.log): Prep
     const started = Date.now();
     const dir = moduleDir(release);
     checkChartVersion(release, dir);
-    schemas.push(...writeCrdSchemas(release.crds.flatMap((crd) => crdFiles(path.join(dir, crd))), crdSchemasDir));
+    schemas.push(
+      ...writeCrdSchemas(
+        release.crds.flatMap((crd) => crdFiles(path.join(dir, crd))),
+        crdSchemasDir,
+      ),
+    );
     prepareChart(release, dir);
-    log(`upstream ${name}: ${release.module}@${release.moduleVersion} ready in ${Math.round((Date.now() - started) / 1000)}s`);
+    log(
+      `upstream ${name}: ${release.module}@${release.moduleVersion} ready in ${Math.round((Date.now() - started) / 1000)}s`,
+    );
   }
   fs.mkdirSync(schemasDir, { recursive: true });
   fs.writeFileSync(stampFile, JSON.stringify({ pins, schemas }));

@@ -61,7 +61,9 @@ export function loadSkips(file = path.join(repoRoot, "verify", "skips.yaml")): S
   skips.forEach((skip, index) => {
     for (const key of ["validator", "check", "object", "reason"] as const) {
       if (!skip[key] || String(skip[key]).trim() === "") {
-        throw new Error(`verify/skips.yaml entry ${index}: "${key}" is required (name the check, the object and why)`);
+        throw new Error(
+          `verify/skips.yaml entry ${index}: "${key}" is required (name the check, the object and why)`,
+        );
       }
     }
   });
@@ -76,7 +78,10 @@ function matches(pattern: string, object: string): boolean {
 
 function unskipped(validator: string, findings: readonly Finding[], skips: readonly Skip[]): string[] {
   return findings
-    .filter((f) => !skips.some((s) => s.validator === validator && s.check === f.check && matches(s.object, f.object)))
+    .filter(
+      (f) =>
+        !skips.some((s) => s.validator === validator && s.check === f.check && matches(s.object, f.object)),
+    )
     .map((f) => `${f.object}: ${f.check}: ${f.message}`);
 }
 
@@ -89,10 +94,16 @@ interface AllowedKind {
 
 function allowedKinds(): AllowedKind[] {
   const file = path.join(repoRoot, "verify", "kubeconform-allowlist.yaml");
-  return ((parseYaml(fs.readFileSync(file, "utf8")) ?? []) as AllowedKind[]).filter((k) => k.kind && k.reason);
+  return ((parseYaml(fs.readFileSync(file, "utf8")) ?? []) as AllowedKind[]).filter(
+    (k) => k.kind && k.reason,
+  );
 }
 
-export function kubeconform(label: string, files: readonly string[], kubernetesVersion: string): ValidatorResult {
+export function kubeconform(
+  label: string,
+  files: readonly string[],
+  kubernetesVersion: string,
+): ValidatorResult {
   if (files.length === 0) return { validator: label, objects: 0, failures: [] };
   const skip = allowedKinds().map((k) => k.kind);
   const args = [
@@ -110,10 +121,9 @@ export function kubeconform(label: string, files: readonly string[], kubernetesV
     ...files,
   ];
   const result = offline(goToolPath("kubeconform"), args);
-  const report = parseJson<{ resources?: { filename: string; kind: string; name: string; status: string; msg: string }[] }>(
-    result,
-    "kubeconform",
-  );
+  const report = parseJson<{
+    resources?: { filename: string; kind: string; name: string; status: string; msg: string }[];
+  }>(result, "kubeconform");
   const resources = report.resources ?? [];
   const failures = resources
     .filter((r) => r.status === "statusInvalid" || r.status === "statusError")
@@ -126,7 +136,12 @@ export function kubeconform(label: string, files: readonly string[], kubernetesV
 interface KubeScoreObject {
   type_meta: { kind: string };
   object_meta: { name: string; namespace?: string };
-  checks: { check: { id: string }; grade: number; skipped: boolean; comments?: { summary: string }[] | null }[];
+  checks: {
+    check: { id: string };
+    grade: number;
+    skipped: boolean;
+    comments?: { summary: string }[] | null;
+  }[];
 }
 
 export function kubeScore(
@@ -144,6 +159,14 @@ export function kubeScore(
     `v${kubernetesVersion}`,
     ...files,
   ]);
+  if (!result.stdout.trim().startsWith("[") && result.stdout.trim() !== "null") {
+    // kube-score refuses objects it cannot decode (e.g. a string where an int belongs): a failure.
+    return {
+      validator: label,
+      objects: 0,
+      failures: [`kube-score could not read the input: ${result.stderr.trim()}`],
+    };
+  }
   const objects = parseJson<KubeScoreObject[] | null>(result, "kube-score") ?? [];
   const findings = objects.flatMap((o) =>
     o.checks
@@ -162,7 +185,17 @@ export function kubeScore(
 export function checkov(label: string, dir: string, skips: readonly Skip[]): ValidatorResult {
   const result = offline(
     venvBin("checkov"),
-    ["--directory", dir, "--framework", "kubernetes", "--output", "json", "--quiet", "--skip-download", "--compact"],
+    [
+      "--directory",
+      dir,
+      "--framework",
+      "kubernetes",
+      "--output",
+      "json",
+      "--quiet",
+      "--skip-download",
+      "--compact",
+    ],
     // No update check, no platform mapping download, and parse errors are failures.
     {
       CKV_SKIP_PACKAGE_UPDATE_CHECK: "true",
@@ -180,14 +213,19 @@ export function checkov(label: string, dir: string, skips: readonly Skip[]): Val
       message: f.check_name,
     })),
   );
-  const parseErrors = reports.flatMap((r) => r.results.parsing_errors ?? []).map((file) => `${file}: parse error`);
+  const parseErrors = reports
+    .flatMap((r) => r.results.parsing_errors ?? [])
+    .map((file) => `${file}: parse error`);
   const objects = reports.reduce((sum, r) => sum + (r.summary.resource_count ?? 0), 0);
   return { validator: label, objects, failures: [...parseErrors, ...unskipped("checkov", findings, skips)] };
 }
 
 interface CheckovReport {
   summary: { resource_count?: number };
-  results: { failed_checks: { check_id: string; check_name: string; resource: string }[]; parsing_errors?: string[] };
+  results: {
+    failed_checks: { check_id: string; check_name: string; resource: string }[];
+    parsing_errors?: string[];
+  };
 }
 
 /** checkov names objects "Kind.namespace.name"; names may contain dots, namespaces cannot. */
@@ -218,7 +256,11 @@ export interface HelmOutput {
   readonly files: string[];
 }
 
-export function helmTemplate(releases: readonly HelmRelease[], kubernetesVersion: string, workDir: string): HelmOutput {
+export function helmTemplate(
+  releases: readonly HelmRelease[],
+  kubernetesVersion: string,
+  workDir: string,
+): HelmOutput {
   const failures: string[] = [];
   const notes: string[] = [];
   const files: string[] = [];
@@ -242,7 +284,9 @@ export function helmTemplate(releases: readonly HelmRelease[], kubernetesVersion
       (dep) => (release.values[dep] as { enabled?: unknown } | undefined)?.enabled === true,
     );
     if (enabledDropped.length > 0) {
-      failures.push(`${label}: values enable ${enabledDropped.join(", ")}, a dependency that cannot be had offline`);
+      failures.push(
+        `${label}: values enable ${enabledDropped.join(", ")}, a dependency that cannot be had offline`,
+      );
       continue;
     }
     fs.mkdirSync(workDir, { recursive: true });
@@ -272,7 +316,10 @@ export function helmTemplate(releases: readonly HelmRelease[], kubernetesVersion
     fs.writeFileSync(out, result.stdout);
     files.push(out);
   }
-  return { result: { validator: "helm template (upstream charts)", objects: releases.length, failures, notes }, files };
+  return {
+    result: { validator: "helm template (upstream charts)", objects: releases.length, failures, notes },
+    files,
+  };
 }
 
 // ---- gator and opa -----------------------------------------------------------------------
@@ -296,17 +343,23 @@ export function gatorVerify(root = repoRoot): ValidatorResult {
   const suites = findFiles(root, (name) => name === "suite.yaml");
   const failures = suites.flatMap((suite) => {
     const result = offline(goToolPath("gator"), ["verify", path.dirname(suite)]);
-    return result.status === 0 ? [] : [`${path.relative(root, suite)}: ${(result.stdout + result.stderr).trim()}`];
+    return result.status === 0
+      ? []
+      : [`${path.relative(root, suite)}: ${(result.stdout + result.stderr).trim()}`];
   });
   return { validator: "gator verify (Gatekeeper suites)", objects: suites.length, failures };
 }
 
 /** `opa test` on every folder holding Rego unit tests (*_test.rego). */
 export function opaTest(root = repoRoot): ValidatorResult {
-  const dirs = [...new Set(findFiles(root, (name) => name.endsWith("_test.rego")).map((f) => path.dirname(f)))];
+  const dirs = [
+    ...new Set(findFiles(root, (name) => name.endsWith("_test.rego")).map((f) => path.dirname(f))),
+  ];
   const failures = dirs.flatMap((dir) => {
     const result = offline(goToolPath("opa"), ["test", dir]);
-    return result.status === 0 ? [] : [`${path.relative(root, dir)}: ${(result.stdout + result.stderr).trim()}`];
+    return result.status === 0
+      ? []
+      : [`${path.relative(root, dir)}: ${(result.stdout + result.stderr).trim()}`];
   });
   return { validator: "opa test (Rego helpers)", objects: dirs.length, failures };
 }
@@ -315,6 +368,8 @@ function parseJson<T>(result: RunResult, tool: string): T {
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw new Error(`${tool} did not print JSON (exit ${result.status}): ${(result.stderr || result.stdout).slice(0, 2000)}`);
+    throw new Error(
+      `${tool} did not print JSON (exit ${result.status}): ${(result.stderr || result.stdout).slice(0, 2000)}`,
+    );
   }
 }

@@ -1,0 +1,156 @@
+/**
+ * Proof that each validator of `npm run verify` is live: a deliberately broken fixture makes it
+ * fail, and the message names the object. Needs the pinned tools (`npm run tools`); CI installs
+ * them first, so there a missing tool fails the suite instead of skipping it.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { before, describe, test, type TestContext } from "node:test";
+import { upstream } from "../components/versions";
+import { formatTable, verifyRender } from "../scripts/verify/index";
+import { prepareKubernetesSchemas } from "../scripts/verify/k8s-schemas";
+import { missingTools } from "../scripts/verify/tools";
+import { prepareUpstream } from "../scripts/verify/upstream";
+import type { ValidatorResult } from "../scripts/verify/validators";
+import { proves } from "./harness/proves";
+import { repoRoot } from "./harness/run";
+
+const fixtures = path.join(repoRoot, "tests", "fixtures", "verify");
+const missing = missingTools();
+const unavailable =
+  missing.length > 0 ? `validators not installed (${missing.join(", ")}); run npm run tools` : "";
+
+function requireTools(t: TestContext): boolean {
+  if (!unavailable) return true;
+  if (process.env["CI"]) assert.fail(unavailable);
+  t.skip(unavailable);
+  return false;
+}
+
+/** A render folder holding only the named fixtures, plus optional Helm releases in resources.json. */
+function renderDirWith(fixtureNames: string[], releases: object[] = []): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zt-verify-"));
+  fs.mkdirSync(path.join(dir, "manifests"));
+  for (const name of fixtureNames)
+    fs.copyFileSync(path.join(fixtures, name), path.join(dir, "manifests", name));
+  const resources = releases.map((inputs) => ({ type: "kubernetes:helm.sh/v3:Release", name: "r", inputs }));
+  fs.writeFileSync(path.join(dir, "resources.json"), JSON.stringify(resources));
+  return dir;
+}
+
+function row(rows: ValidatorResult[], validator: string): ValidatorResult {
+  const found = rows.find((r) => r.validator === validator);
+  assert.ok(found, `no ${validator} row in:\n${formatTable("rows", rows)}`);
+  return found;
+}
+
+const verify = (dir: string) => verifyRender({ renderDir: dir, kubernetesVersion: "1.35" });
+
+const gatekeeperRelease = (values: object, version: string = upstream.gatekeeper.chartVersion) => ({
+  name: "gatekeeper",
+  namespace: "gatekeeper-system",
+  chart: upstream.gatekeeper.chart,
+  version,
+  values,
+});
+
+describe("verify: every validator is live", () => {
+  before(() => {
+    if (!unavailable) {
+      prepareKubernetesSchemas();
+      prepareUpstream(() => undefined);
+    }
+  });
+
+  test("well-formed objects pass every validator", (t) => {
+    if (!requireTools(t)) return;
+    const rows = verify(renderDirWith(["valid.yaml"]));
+    for (const r of rows) assert.deepEqual(r.failures, [], r.validator);
+    assert.equal(row(rows, "kubeconform (our manifests)").objects, 2);
+  });
+
+  proves(["C-POL-4"], "kubeconform rejects a Deployment with an unknown field and names it", (t) => {
+    if (!requireTools(t)) return;
+    const failures = row(
+      verify(renderDirWith(["unknown-field.yaml"])),
+      "kubeconform (our manifests)",
+    ).failures;
+    assert.equal(failures.length, 1);
+    assert.match(failures[0] ?? "", /Deployment\/typo-app .*replicaz/);
+  });
+
+  proves(
+    ["C-POL-4"],
+    "kubeconform validates Istio objects against the pinned CRD schema (mode STRICTT)",
+    (t) => {
+      if (!requireTools(t)) return;
+      const failures = row(verify(renderDirWith(["strictt.yaml"])), "kubeconform (our manifests)").failures;
+      assert.equal(failures.length, 1);
+      assert.match(failures[0] ?? "", /PeerAuthentication\/default .*(STRICTT|mode)/);
+    },
+  );
+
+  proves(["C-POL-4"], "a kind with no schema fails instead of being skipped", (t) => {
+    if (!requireTools(t)) return;
+    const failures = row(
+      verify(renderDirWith(["unknown-kind.yaml"])),
+      "kubeconform (our manifests)",
+    ).failures;
+    assert.match(failures.join("\n"), /Widget\/mystery .*could not find schema/);
+  });
+
+  test("checkov and kube-score both flag a privileged pod, naming it", (t) => {
+    if (!requireTools(t)) return;
+    const rows = verify(renderDirWith(["privileged-pod.yaml"]));
+    const checkov = row(rows, "checkov (our manifests)").failures.join("\n");
+    assert.match(checkov, /Pod\/shop\/root-shell: CKV_K8S_16/, "checkov: privileged container");
+    const kubeScore = row(rows, "kube-score (our manifests)").failures.join("\n");
+    assert.match(kubeScore, /Pod\/shop\/root-shell: container-security-context-privileged/);
+  });
+
+  test("helm templates a pinned upstream chart offline with the release's values, and kubeconform checks the output", (t) => {
+    if (!requireTools(t)) return;
+    const rows = verify(renderDirWith([], [gatekeeperRelease({ replicas: 2 })]));
+    assert.deepEqual(row(rows, "helm template (upstream charts)").failures, []);
+    const output = row(rows, "kubeconform (chart output)");
+    assert.ok(output.objects > 10, `chart output has ${output.objects} objects`);
+    assert.deepEqual(output.failures, []);
+  });
+
+  test("values of the wrong type make the chart output fail kubeconform, naming the object", (t) => {
+    if (!requireTools(t)) return;
+    const rows = verify(renderDirWith([], [gatekeeperRelease({ replicas: "three" })]));
+    assert.match(
+      row(rows, "kubeconform (chart output)").failures.join("\n"),
+      /Deployment\/gatekeeper-controller-manager .*replicas/,
+    );
+    assert.match(
+      row(rows, "kube-score (chart output)").failures.join("\n"),
+      /could not read the input.*replicas/,
+    );
+  });
+
+  test("a release of a chart version other than the pinned one fails", (t) => {
+    if (!requireTools(t)) return;
+    const rows = verify(renderDirWith([], [gatekeeperRelease({}, "3.0.0")]));
+    assert.match(
+      row(rows, "helm template (upstream charts)").failures.join("\n"),
+      /Release gatekeeper-system\/gatekeeper \(gatekeeper 3\.0\.0\): version differs from the pinned chart/,
+    );
+  });
+
+  test("npm run verify exits non-zero and prints the table when a validator fails", (t) => {
+    if (!requireTools(t)) return;
+    const dir = renderDirWith(["unknown-field.yaml", "valid.yaml"]);
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/verify.ts", "--manifests", dir], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /kubeconform \(our manifests\)\s+3\s+1/);
+    assert.match(run.stdout, /FAIL kubeconform \(our manifests\): Deployment\/typo-app/);
+  });
+});
