@@ -10,7 +10,7 @@ import { readClaims } from "../../controls/claims";
 import { controls } from "../../controls/catalog";
 import { controlsAnnotation } from "../../components/shared/labels";
 import { loadConfig, readRawConfig, type PlatformConfig } from "../../infra/config";
-import type { CapturedResource, ResourceGraph } from "../../tests/harness/graph";
+import { at, type CapturedResource, type ResourceGraph } from "../../tests/harness/graph";
 import { captureStack, readStackFile, repoRoot } from "../../tests/harness/run";
 
 export const secretMarker = "[secret]";
@@ -76,10 +76,7 @@ export function redact(
     if (secretPath === "") return { [secretMarker]: secretMarker };
     const keys = secretPath.split(".");
     const last = keys.pop() as string;
-    const holder = keys.reduce<unknown>(
-      (node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined),
-      copy,
-    );
+    const holder = keys.length === 0 ? copy : at(copy, keys.join("."));
     if (holder && typeof holder === "object") (holder as Record<string, unknown>)[last] = secretMarker;
   }
   return copy;
@@ -190,22 +187,13 @@ function controlIdsOf(resource: CapturedResource): string[] {
 /** Defence in depth: no secret input value may appear anywhere in the files we write. */
 function assertNoSecretLeaks(graph: ResourceGraph, files: Map<string, string>): void {
   const secretValues = graph.resources.flatMap((r) =>
-    r.secretPaths.flatMap((p) => leafStrings(p === "" ? r.inputs : valueAt(r.inputs, p))),
+    r.secretPaths.flatMap((p) => leafStrings(p === "" ? r.inputs : at(r.inputs, p))),
   );
   for (const value of secretValues.filter((v) => v.length >= 4)) {
     for (const [name, content] of files) {
       if (content.includes(value)) throw new RenderError(`a secret input value would be written to ${name}`);
     }
   }
-}
-
-function valueAt(value: unknown, dotted: string): unknown {
-  return dotted
-    .split(".")
-    .reduce<unknown>(
-      (node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined),
-      value,
-    );
 }
 
 function leafStrings(value: unknown): string[] {
