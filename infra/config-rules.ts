@@ -63,6 +63,41 @@ const publicEndpoint: Rule = (config) => {
   return problems;
 };
 
+const apiAccessPath: Rule = (config) => {
+  const cidrs = config.network?.allowPublicEndpointCidrs ?? [];
+  const path = config.network?.apiAccess ?? "in-network-runner";
+  if (path === "public-cidr-allowlist" && cidrs.length === 0) {
+    return [
+      {
+        path: ["network", "apiAccess"],
+        message:
+          '"public-cidr-allowlist" needs network.allowPublicEndpointCidrs (dev only); otherwise use "in-network-runner"',
+      },
+    ];
+  }
+  if (path === "in-network-runner" && cidrs.length > 0) {
+    return [
+      {
+        path: ["network", "apiAccess"],
+        message:
+          'must be "public-cidr-allowlist" when network.allowPublicEndpointCidrs is set, so the stack says which path it uses',
+      },
+    ];
+  }
+  return [];
+};
+
+const cloudAdmins: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  if (config.cloud !== "aws" && (config.access?.adminRoleArns ?? []).length > 0) {
+    problems.push({ path: ["access", "adminRoleArns"], message: 'applies to cloud "aws" only' });
+  }
+  if (config.cloud !== "azure" && (config.access?.adminGroupObjectIds ?? []).length > 0) {
+    problems.push({ path: ["access", "adminGroupObjectIds"], message: 'applies to cloud "azure" only' });
+  }
+  return problems;
+};
+
 const networkOverlaps: Rule = (config) => {
   const named = (["vpcCidr", "serviceCidr", "podCidr"] as const)
     .map((key) => ({ key, value: config.network?.[key] }))
@@ -239,6 +274,8 @@ export const configRules: readonly Rule[] = [
   cloudNeedsRegion,
   existingIsDevOnly,
   publicEndpoint,
+  apiAccessPath,
+  cloudAdmins,
   networkOverlaps,
   availabilityZones,
   nodeSizes,

@@ -148,6 +148,27 @@ export const stackConfigSchema = z.strictObject({
       availabilityZones: z.number().int().optional(),
       /** Weakens C-CL-1: a public API endpoint reachable from these CIDRs. dev only. */
       allowPublicEndpointCidrs: z.array(cidr).optional(),
+      /**
+       * How `pulumi up` reaches the API server for the platform layer: from a runner inside the
+       * VPC/VNet (the only choice outside dev), or over the dev-only public CIDR allowlist.
+       */
+      apiAccess: z.enum(["in-network-runner", "public-cidr-allowlist"]).optional(),
+    })
+    .optional(),
+  access: z
+    .strictObject({
+      /** IAM roles given cluster-admin through EKS access entries (C-CL-4). */
+      adminRoleArns: z
+        .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN"))
+        .optional(),
+      /** Entra ID groups given cluster-admin through Azure RBAC (C-CL-4). */
+      adminGroupObjectIds: z
+        .array(
+          z
+            .string()
+            .regex(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/, "must be an Entra ID object ID (a GUID)"),
+        )
+        .optional(),
     })
     .optional(),
   nodes: z

@@ -38,6 +38,11 @@ export interface PlatformConfig {
     readonly podCidr?: string;
     readonly availabilityZones: number;
     readonly allowPublicEndpointCidrs: readonly string[];
+    readonly apiAccess: "in-network-runner" | "public-cidr-allowlist";
+  };
+  readonly access: {
+    readonly adminRoleArns: readonly string[];
+    readonly adminGroupObjectIds: readonly string[];
   };
   readonly nodes: {
     readonly instanceType?: string;
@@ -145,6 +150,11 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       ...(input.network?.podCidr ? { podCidr: input.network.podCidr } : {}),
       availabilityZones: input.network?.availabilityZones ?? defaults.availabilityZones,
       allowPublicEndpointCidrs: input.network?.allowPublicEndpointCidrs ?? [],
+      apiAccess: input.network?.apiAccess ?? "in-network-runner",
+    },
+    access: {
+      adminRoleArns: input.access?.adminRoleArns ?? [],
+      adminGroupObjectIds: input.access?.adminGroupObjectIds ?? [],
     },
     nodes: {
       ...(input.nodes?.instanceType ? { instanceType: input.nodes.instanceType } : {}),

@@ -223,7 +223,10 @@ describe("stack config: refused before anything is registered", () => {
       name: "0.0.0.0/0 as a public endpoint allowlist",
       config: withTier("dev", {
         cloud: "aws",
-        network: { allowPublicEndpointCidrs: ["203.0.113.0/24", "0.0.0.0/0"] },
+        network: {
+          allowPublicEndpointCidrs: ["203.0.113.0/24", "0.0.0.0/0"],
+          apiAccess: "public-cidr-allowlist",
+        },
       }),
       expected: [
         { key: "zt-blueprint:network.allowPublicEndpointCidrs[1]", says: /0\.0\.0\.0\/0 is never accepted/ },
@@ -231,7 +234,9 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "prod with a public endpoint (weakens C-CL-1)",
-      config: withTier("prod", { network: { allowPublicEndpointCidrs: ["203.0.113.0/24"] } }),
+      config: withTier("prod", {
+        network: { allowPublicEndpointCidrs: ["203.0.113.0/24"], apiAccess: "public-cidr-allowlist" },
+      }),
       expected: [{ key: "zt-blueprint:network.allowPublicEndpointCidrs", says: /refused in prod.*C-CL-1/ }],
     },
     {
@@ -279,6 +284,32 @@ describe("stack config: refused before anything is registered", () => {
         network: { vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.128.0/20" },
       }),
       expected: [{ key: "zt-blueprint:network.serviceCidr", says: /overlaps network\.vpcCidr/ }],
+    },
+    {
+      name: "a public endpoint allowlist without saying the stack deploys over it",
+      config: withTier("dev", { cloud: "aws", network: { allowPublicEndpointCidrs: ["203.0.113.0/24"] } }),
+      expected: [{ key: "zt-blueprint:network.apiAccess", says: /must be "public-cidr-allowlist"/ }],
+    },
+    {
+      name: "the public-CIDR deploy path without an allowlist",
+      config: withTier("dev", { cloud: "aws", network: { apiAccess: "public-cidr-allowlist" } }),
+      expected: [{ key: "zt-blueprint:network.apiAccess", says: /needs network\.allowPublicEndpointCidrs/ }],
+    },
+    {
+      name: "cluster admins for the other cloud, or not an IAM role ARN",
+      config: withTier("dev", {
+        cloud: "aws",
+        access: { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"], adminGroupObjectIds: [] },
+      }),
+      expected: [{ key: "zt-blueprint:access.adminRoleArns[0]", says: /must be an IAM role ARN/ }],
+    },
+    {
+      name: "Entra ID admin groups on an AWS stack",
+      config: withTier("dev", {
+        cloud: "aws",
+        access: { adminGroupObjectIds: ["3f2504e0-4f89-41d3-9a0c-0305e82c3301"] },
+      }),
+      expected: [{ key: "zt-blueprint:access.adminGroupObjectIds", says: /applies to cloud "azure" only/ }],
     },
     {
       name: "fewer availability zones than the tier needs",
