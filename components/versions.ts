@@ -102,3 +102,30 @@ export const upstream = {
     crds: ["kubernetes/customresourcedefinitions.gen.yaml"],
   },
 } as const satisfies Record<string, UpstreamRelease>;
+
+/** EKS managed add-ons (C-CL-8: the VPC CNI enforces NetworkPolicy), pinned per Kubernetes minor. */
+export type EksAddonName = "vpc-cni" | "coredns" | "kube-proxy" | "aws-ebs-csi-driver";
+
+export const eksAddonVersions: Readonly<Record<KubernetesVersion, Readonly<Record<EksAddonName, string>>>> = {
+  "1.34": {
+    "vpc-cni": "v1.20.4-eksbuild.1",
+    coredns: "v1.12.3-eksbuild.1",
+    "kube-proxy": "v1.34.1-eksbuild.2",
+    "aws-ebs-csi-driver": "v1.50.1-eksbuild.1",
+  },
+  "1.35": {
+    "vpc-cni": "v1.20.4-eksbuild.1",
+    coredns: "v1.12.4-eksbuild.1",
+    "kube-proxy": "v1.35.0-eksbuild.2",
+    "aws-ebs-csi-driver": "v1.50.1-eksbuild.1",
+  },
+  "1.36": {
+    "vpc-cni": "v1.21.0-eksbuild.1",
+    coredns: "v1.13.1-eksbuild.1",
+    "kube-proxy": "v1.36.0-eksbuild.1",
+    "aws-ebs-csi-driver": "v1.52.0-eksbuild.1",
+  },
+};
+
+/** Node OS for EKS managed node groups: Bottlerocket (minimal, immutable, no SSH by default). */
+export const eksNodeAmiType = "BOTTLEROCKET_x86_64";

@@ -1,6 +1,8 @@
 /** Picks the cluster layer for the stack's cloud and returns its ClusterHandle. */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../components/cluster";
+import { EksCluster } from "../components/eks-cluster";
 import { ExistingCluster } from "../components/existing-cluster";
 import { configNamespace, type PlatformConfig } from "./config";
 
@@ -14,7 +16,33 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
         ...(kubeconfig ? { kubeconfig } : {}),
       }).handle;
     }
-    case "aws":
+    case "aws": {
+      // An explicit provider: the region comes from the stack config, never from the runner's environment.
+      const provider = new aws.Provider("aws", {
+        region: config.region as aws.Region,
+        defaultTags: { tags: environmentTags(config, stackName) },
+      });
+      return new EksCluster(
+        "cluster",
+        {
+          clusterName: `zt-${stackName}`,
+          region: config.region as string,
+          kubernetesVersion: config.kubernetesVersion,
+          vpcCidr: config.network.vpcCidr,
+          serviceCidr: config.network.serviceCidr,
+          availabilityZones: config.network.availabilityZones,
+          natPerZone: config.tier === "prod",
+          allowPublicEndpointCidrs: config.network.allowPublicEndpointCidrs,
+          adminRoleArns: config.access.adminRoleArns,
+          ...(config.nodes.instanceType ? { instanceType: config.nodes.instanceType } : {}),
+          diskSizeGiB: config.nodes.diskSizeGiB,
+          nodes: config.nodes,
+          logRetentionDays: config.auditLogRetentionDays,
+          deletionProtection: config.tier === "prod",
+        },
+        { providers: { aws: provider } },
+      ).handle;
+    }
     case "azure":
       // The EKS and AKS cluster layers are not in this release yet; refuse before registering anything.
       throw new pulumi.RunError(
@@ -22,4 +50,12 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
           'use "existing" with a kubeconfig cluster until the cloud cluster layer lands',
       );
   }
+}
+
+function environmentTags(config: PlatformConfig, stackName: string): Record<string, string> {
+  return {
+    "zt-blueprint.io/stack": stackName,
+    "zt-blueprint.io/tier": config.tier,
+    "app.kubernetes.io/managed-by": "zt-blueprint",
+  };
 }

@@ -44,4 +44,6 @@ export interface ClusterHandle {
   /** The cluster's OIDC issuer for workload identity, where the cluster has one. */
   readonly oidcIssuerUrl?: pulumi.Output<string>;
   readonly identity: IdentityBinder;
+  /** The private registry admission should allow images from (C-CL-10), where the cluster has one. */
+  readonly registry?: pulumi.Output<string>;
 }

@@ -6,6 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 export const mockAccountId = "123456789012";
+export const mockRegion = "eu-west-1";
+export const mockOidcIssuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 
 export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
   const inputs = (args.inputs ?? {}) as Record<string, unknown>;
@@ -18,10 +20,68 @@ function extraOutputs(type: string, name: string, inputs: Record<string, unknown
     // The API server fills in uid; the program never invents names, so metadata.name is the input.
     return { metadata: { ...(inputs["metadata"] as object), uid: `uid-${name}` } };
   }
+  if (type.startsWith("aws:")) return awsOutputs(type, name, inputs);
   return {};
 }
 
+/** ARNs and the attributes AWS computes, shaped like the real ones. */
+function awsOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+  const physicalName = typeof inputs["name"] === "string" ? inputs["name"] : name;
+  const base = { arn: `arn:aws:${service}:${mockRegion}:${mockAccountId}:${name}`, id: `${name}-id` };
+  switch (type) {
+    case "aws:iam/role:Role":
+      return { ...base, name: physicalName, arn: `arn:aws:iam::${mockAccountId}:role/${physicalName}` };
+    case "aws:kms/key:Key":
+      return {
+        ...base,
+        keyId: `${name}-key-id`,
+        arn: `arn:aws:kms:${mockRegion}:${mockAccountId}:key/${name}-key-id`,
+      };
+    case "aws:eks/cluster:Cluster":
+      return {
+        ...base,
+        name: physicalName,
+        arn: `arn:aws:eks:${mockRegion}:${mockAccountId}:cluster/${physicalName}`,
+        endpoint: `https://${name.toUpperCase()}.gr7.${mockRegion}.eks.amazonaws.com`,
+        certificateAuthority: { data: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMtLW1vY2stLQo=" },
+        identities: [{ oidcs: [{ issuer: mockOidcIssuer }] }],
+      };
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      return {
+        ...base,
+        arn: `arn:aws:iam::${mockAccountId}:oidc-provider/${mockOidcIssuer.replace("https://", "")}`,
+      };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return { ...base, latestVersion: 1 };
+    case "aws:ecr/repository:Repository":
+      return {
+        ...base,
+        repositoryUrl: `${mockAccountId}.dkr.ecr.${mockRegion}.amazonaws.com/${physicalName}`,
+      };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { ...base, arn: `arn:aws:logs:${mockRegion}:${mockAccountId}:log-group:${physicalName}` };
+    default:
+      return base;
+  }
+}
+
+const callResults: Record<string, (inputs: Record<string, unknown>) => pulumi.runtime.MockCallResult> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: mockAccountId,
+    arn: `arn:aws:iam::${mockAccountId}:role/deployer`,
+    userId: "AROAEXAMPLE",
+  }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+  }),
+};
+
 export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+  const result = callResults[args.token];
+  if (result) return result(args.inputs as Record<string, unknown>);
   throw new Error(
     `the mocks do not answer ${args.token}; add a realistic result for it in tests/harness/mocks.ts`,
   );

@@ -1,0 +1,223 @@
+/**
+ * EksCluster: a hardened EKS environment behind the ClusterHandle contract. Private API endpoint
+ * (C-CL-1), KMS envelope encryption of Secrets (C-CL-2), all control-plane logs to an encrypted
+ * log group with retention (C-CL-3), access entries only (C-CL-4), IRSA (C-CL-5), hardened
+ * Bottlerocket nodes (C-CL-6), a pinned version on standard support (C-CL-7), the VPC CNI policy
+ * agent (C-CL-8), NAT-only egress (C-CL-9) and a private ECR repository (C-CL-10).
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import type { KubernetesVersion } from "../versions";
+import { createAddons } from "./addons";
+import { IrsaBinder } from "./irsa";
+import { createKmsKey } from "./kms";
+import { eksKubeconfig } from "./kubeconfig";
+import { createVpc } from "./network";
+import { createNodeGroup } from "./nodes";
+import { createRegistry } from "./registry";
+
+export const eksLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+export interface EksClusterArgs {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly vpcCidr: string;
+  readonly serviceCidr: string;
+  readonly availabilityZones: number;
+  /** One NAT gateway per AZ; a single shared one otherwise (cheaper, dev). */
+  readonly natPerZone: boolean;
+  /** Weakens C-CL-1: public endpoint for these CIDRs (dev only, validated by the stack config). */
+  readonly allowPublicEndpointCidrs?: readonly string[];
+  readonly adminRoleArns: readonly string[];
+  readonly instanceType?: string;
+  readonly diskSizeGiB: number;
+  readonly nodes: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
+  readonly logRetentionDays: number;
+  /** Refuse deletion of the cluster (prod). */
+  readonly deletionProtection: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+export class EksCluster extends pulumi.ComponentResource {
+  readonly handle: ClusterHandle;
+  readonly cluster: aws.eks.Cluster;
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:cluster:EksCluster", name, {}, opts);
+    const child: pulumi.CustomResourceOptions = { parent: this };
+    const tags = { "zt-blueprint.io/cluster": args.clusterName, ...(args.tags ?? {}) };
+    const invoke = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, invoke);
+    const partition = aws.getPartitionOutput({}, invoke).partition;
+    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, invoke).names;
+
+    const key = createKmsKey(
+      { name: args.clusterName, accountId: identity.accountId, region: args.region, partition, tags },
+      child,
+    );
+    const vpc = createVpc(
+      {
+        name: args.clusterName,
+        cidr: args.vpcCidr,
+        availabilityZones: Array.from({ length: args.availabilityZones }, (_, i) =>
+          zones.apply((z) => z[i] as string),
+        ),
+        natPerZone: args.natPerZone,
+        kmsKeyArn: key.arn,
+        logRetentionDays: args.logRetentionDays,
+        tags,
+      },
+      child,
+    );
+
+    // Created first, so EKS writes into our encrypted group with retention, not a default one.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${args.clusterName}-control-plane`,
+      {
+        name: `/aws/eks/${args.clusterName}/cluster`,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyId: key.arn,
+        tags,
+      },
+      child,
+    );
+    const clusterRole = new aws.iam.Role(
+      `${args.clusterName}-cluster`,
+      {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        }),
+        tags,
+      },
+      child,
+    );
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+      `${args.clusterName}-cluster`,
+      {
+        role: clusterRole.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+      },
+      child,
+    );
+
+    const publicCidrs = args.allowPublicEndpointCidrs ?? [];
+    this.cluster = new aws.eks.Cluster(
+      `${args.clusterName}-eks`,
+      {
+        name: args.clusterName,
+        version: args.kubernetesVersion,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: vpc.privateSubnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: publicCidrs.length > 0,
+          ...(publicCidrs.length > 0 ? { publicAccessCidrs: [...publicCidrs] } : {}),
+        },
+        encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+        enabledClusterLogTypes: [...eksLogTypes],
+        // Access entries only: no aws-auth ConfigMap, and the creator gets no hidden admin grant.
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr, ipFamily: "ipv4" },
+        // Standard support only: a version past its support window must be upgraded, not extended.
+        upgradePolicy: { supportType: "STANDARD" },
+        // The add-ons are installed below as pinned managed add-ons instead.
+        bootstrapSelfManagedAddons: false,
+        deletionProtection: args.deletionProtection,
+        tags,
+      },
+      { parent: this, dependsOn: [logGroup, clusterPolicy] },
+    );
+    const cluster = this.cluster;
+
+    args.adminRoleArns.forEach((principalArn, i) => {
+      const entry = new aws.eks.AccessEntry(
+        `${args.clusterName}-admin-${i}`,
+        { clusterName: cluster.name, principalArn, type: "STANDARD", tags },
+        child,
+      );
+      new aws.eks.AccessPolicyAssociation(
+        `${args.clusterName}-admin-${i}`,
+        {
+          clusterName: cluster.name,
+          principalArn,
+          policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+          accessScope: { type: "cluster" },
+        },
+        { parent: this, dependsOn: [entry] },
+      );
+    });
+
+    const issuerUrl = cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? "");
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(
+      `${args.clusterName}-oidc`,
+      { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
+      child,
+    );
+    const issuer = {
+      providerArn: oidcProvider.arn,
+      issuerHost: issuerUrl.apply((url) => url.replace(/^https:\/\//, "")),
+    };
+
+    const nodeGroup = createNodeGroup(
+      {
+        name: args.clusterName,
+        clusterName: cluster.name,
+        subnetIds: vpc.privateSubnetIds,
+        kmsKeyArn: key.arn,
+        instanceType: args.instanceType ?? "m7i.large",
+        diskSizeGiB: args.diskSizeGiB,
+        ...args.nodes,
+        partition,
+        tags,
+      },
+      child,
+    );
+    createAddons(
+      {
+        name: args.clusterName,
+        clusterName: cluster.name,
+        kubernetesVersion: args.kubernetesVersion,
+        issuer,
+        kmsKeyArn: key.arn,
+        partition,
+        nodeGroup,
+        tags,
+      },
+      child,
+    );
+    const registry = createRegistry({ name: args.clusterName, kmsKeyArn: key.arn, tags }, child);
+
+    const provider = new k8s.Provider(
+      `${args.clusterName}-k8s`,
+      {
+        kubeconfig: eksKubeconfig(
+          cluster.name,
+          cluster.endpoint,
+          cluster.certificateAuthority.data,
+          args.region,
+        ),
+        enableServerSideApply: true,
+      },
+      { parent: this, dependsOn: [nodeGroup] },
+    );
+    this.handle = {
+      kind: "aws",
+      name: cluster.name,
+      provider,
+      oidcIssuerUrl: issuerUrl,
+      identity: new IrsaBinder(args.clusterName, issuer, { parent: this }, tags),
+      registry: registry.repositoryUrl,
+    };
+    this.registerOutputs({
+      clusterName: cluster.name,
+      oidcIssuerUrl: issuerUrl,
+      registry: registry.repositoryUrl,
+    });
+  }
+}
