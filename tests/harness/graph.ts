@@ -14,6 +14,8 @@ export interface CapturedResource {
   readonly provider?: string;
   /** Inputs as plain values, with secrets unwrapped (see `secretPaths`). */
   readonly inputs: Record<string, unknown>;
+  /** What the (mock) provider returned: inputs plus computed attributes such as ARNs and IDs. */
+  readonly outputs: Record<string, unknown>;
   /** Dotted paths of inputs that are Pulumi secrets, e.g. "kubeconfig" or "data.password". */
   readonly secretPaths: readonly string[];
   /** Every resource this one waits for (explicit dependsOn and input dependencies), sorted. */

@@ -25,6 +25,7 @@ interface RegisterRequest {
 }
 interface RegisterResponse {
   getUrn(): string;
+  getObject(): StructLike | undefined;
 }
 type Callback = (err: unknown, response: unknown) => void;
 
@@ -54,6 +55,7 @@ export class RecordingMonitor extends MockMonitor {
     await super.registerResource(req, (err, response) => {
       if (!err && response) {
         const provider = request.getProvider();
+        const outputs = decode((response as RegisterResponse).getObject()?.toJavaScript() ?? {}, "", []);
         this.records.push({
           urn: (response as RegisterResponse).getUrn(),
           type: request.getType(),
@@ -62,6 +64,7 @@ export class RecordingMonitor extends MockMonitor {
           ...(request.getParent() ? { parent: request.getParent() } : {}),
           ...(provider ? { provider: provider.split("::").slice(0, -1).join("::") } : {}),
           inputs,
+          outputs: outputs as Record<string, unknown>,
           secretPaths: secretPaths.sort(),
           dependsOn: [...new Set(request.getDependenciesList())].sort(),
           propertyDependencies,
