@@ -1,7 +1,9 @@
 /** Picks the cluster layer for the stack's cloud and returns its ClusterHandle. */
 import * as aws from "@pulumi/aws";
+import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../components/cluster";
+import { AksCluster } from "../components/aks-cluster";
 import { EksCluster } from "../components/eks-cluster";
 import { ExistingCluster } from "../components/existing-cluster";
 import { configNamespace, type PlatformConfig } from "./config";
@@ -20,6 +22,7 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
       // An explicit provider: the region comes from the stack config, never from the runner's environment.
       const provider = new aws.Provider("aws", {
         region: config.region as aws.Region,
+        allowedAccountIds: [config.cloudAccount as string],
         defaultTags: { tags: environmentTags(config, stackName) },
       });
       return new EksCluster(
@@ -43,12 +46,33 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
         { providers: { aws: provider } },
       ).handle;
     }
-    case "azure":
-      // The EKS and AKS cluster layers are not in this release yet; refuse before registering anything.
-      throw new pulumi.RunError(
-        `${configNamespace}:cloud: "${config.cloud}" is not available in this release of zt-blueprint yet; ` +
-          'use "existing" with a kubeconfig cluster until the cloud cluster layer lands',
-      );
+    case "azure": {
+      const provider = new azure.Provider("azure", {
+        features: {},
+        subscriptionId: config.cloudAccount as string,
+        // Role assignments and Key Vault data-plane calls authenticate with Entra ID only.
+        storageUseAzuread: true,
+      });
+      return new AksCluster(
+        "cluster",
+        {
+          clusterName: `zt-${stackName}`,
+          location: config.region as string,
+          kubernetesVersion: config.kubernetesVersion,
+          vnetCidr: config.network.vpcCidr,
+          serviceCidr: config.network.serviceCidr,
+          allowPublicEndpointCidrs: config.network.allowPublicEndpointCidrs,
+          adminGroupObjectIds: config.access.adminGroupObjectIds,
+          ...(config.nodes.instanceType ? { vmSize: config.nodes.instanceType } : {}),
+          diskSizeGiB: config.nodes.diskSizeGiB,
+          nodes: config.nodes,
+          logRetentionDays: config.auditLogRetentionDays,
+          standardTier: config.tier !== "dev",
+          tags: environmentTags(config, stackName),
+        },
+        { providers: { azure: provider } },
+      ).handle;
+    }
   }
 }
 

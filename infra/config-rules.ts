@@ -25,6 +25,30 @@ const cloudNeedsRegion: Rule = (config) =>
       ]
     : [];
 
+const cloudAccountMatches: Rule = (config) => {
+  const account = config.cloudAccount;
+  if (config.cloud === "existing") {
+    return account ? [{ path: ["cloudAccount"], message: 'applies to cloud "aws" or "azure" only' }] : [];
+  }
+  if (!account) {
+    return [
+      {
+        path: ["cloudAccount"],
+        message: `is required when cloud is "${config.cloud}": the ${config.cloud === "aws" ? "12-digit AWS account ID" : "Azure subscription ID"} to deploy into`,
+      },
+    ];
+  }
+  const isAws = /^\d{12}$/.test(account);
+  return isAws === (config.cloud === "aws")
+    ? []
+    : [
+        {
+          path: ["cloudAccount"],
+          message: `is not ${config.cloud === "aws" ? "an AWS account ID" : "an Azure subscription ID"}`,
+        },
+      ];
+};
+
 const existingIsDevOnly: Rule = (config) =>
   config.cloud === "existing" && config.tier !== "dev"
     ? [
@@ -272,6 +296,7 @@ const tenantQuotaFloor: Rule = (config) =>
 
 export const configRules: readonly Rule[] = [
   cloudNeedsRegion,
+  cloudAccountMatches,
   existingIsDevOnly,
   publicEndpoint,
   apiAccessPath,

@@ -132,6 +132,17 @@ export const stackConfigSchema = z.strictObject({
     .regex(/^[a-z0-9-]+$/, "must be a cloud region name such as eu-west-1")
     .optional(),
   kubernetesVersion: z.enum(supportedKubernetesVersions),
+  /**
+   * The AWS account ID or Azure subscription ID the stack deploys into. The cloud provider is
+   * pinned to it, so credentials for another account fail instead of deploying there.
+   */
+  cloudAccount: z
+    .string()
+    .regex(
+      /^(\d{12}|[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12})$/,
+      "must be a 12-digit AWS account ID or an Azure subscription ID (GUID)",
+    )
+    .optional(),
   existingCluster: z
     .strictObject({
       /** kubeconfig context to use; the provider reads $KUBECONFIG / ~/.kube/config. */
@@ -213,6 +224,7 @@ export const stringKeys: ReadonlySet<string> = new Set([
   "region",
   "kubernetesVersion",
   "kubeconfig",
+  "cloudAccount",
 ]);
 
 /** Keys whose values are never printed, even in error messages. */

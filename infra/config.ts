@@ -30,6 +30,7 @@ export interface PlatformConfig {
   readonly cloud: "aws" | "azure" | "existing";
   readonly tier: Tier;
   readonly region?: string;
+  readonly cloudAccount?: string;
   readonly kubernetesVersion: KubernetesVersion;
   readonly existingCluster: { readonly context?: string; readonly kubeconfigProvided: boolean };
   readonly network: {
@@ -139,6 +140,7 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
     cloud: input.cloud,
     tier: input.tier,
     ...(input.region ? { region: input.region } : {}),
+    ...(input.cloudAccount ? { cloudAccount: input.cloudAccount } : {}),
     kubernetesVersion: input.kubernetesVersion,
     existingCluster: {
       ...(input.existingCluster?.context ? { context: input.existingCluster.context } : {}),

@@ -24,10 +24,12 @@ const valid: Config = {
 /** Pulumi's flat form: structured values as JSON, scalars as the strings a user typed. */
 function flat(config: Config): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [
-      `zt-blueprint:${key}`,
-      typeof value === "string" ? value : JSON.stringify(value),
-    ]),
+    Object.entries(config)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [
+        `zt-blueprint:${key}`,
+        typeof value === "string" ? value : JSON.stringify(value),
+      ]),
   );
 }
 
@@ -53,13 +55,16 @@ async function assertRefused(config: Config, expected: { key: string; says: RegE
   );
 }
 
-const withTier = (tier: string, extra: Config = {}): Config => ({
-  ...valid,
-  cloud: tier === "dev" ? "existing" : "aws",
-  region: "eu-west-1",
-  tier,
-  ...extra,
-});
+const withTier = (tier: string, extra: Config = {}): Config => {
+  const config: Config = {
+    ...valid,
+    cloud: tier === "dev" ? "existing" : "aws",
+    region: "eu-west-1",
+    tier,
+    ...extra,
+  };
+  return config["cloud"] === "aws" ? { cloudAccount: "123456789012", ...config } : config;
+};
 
 describe("stack config: accepted", () => {
   test("a valid local config resolves tier defaults", () => {
@@ -269,13 +274,25 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "an existing (kubeconfig) cluster in prod",
-      config: { ...withTier("prod"), cloud: "existing" },
+      config: { ...withTier("prod"), cloud: "existing", cloudAccount: undefined },
       expected: [{ key: "zt-blueprint:cloud", says: /"existing".*local\/dev stacks only/ }],
     },
     {
       name: "a cloud stack without a region",
-      config: { ...valid, cloud: "azure" },
+      config: { ...valid, cloud: "azure", cloudAccount: "3f2504e0-4f89-41d3-9a0c-0305e82c3301" },
       expected: [{ key: "zt-blueprint:region", says: /required when cloud is "azure"/ }],
+    },
+    {
+      name: "a cloud stack without the account it may deploy into",
+      config: { ...withTier("prod"), cloudAccount: undefined },
+      expected: [
+        { key: "zt-blueprint:cloudAccount", says: /required when cloud is "aws".*12-digit AWS account ID/ },
+      ],
+    },
+    {
+      name: "an Azure subscription ID on an AWS stack",
+      config: withTier("prod", { cloudAccount: "3f2504e0-4f89-41d3-9a0c-0305e82c3301" }),
+      expected: [{ key: "zt-blueprint:cloudAccount", says: /is not an AWS account ID/ }],
     },
     {
       name: "overlapping network ranges",

@@ -21,7 +21,73 @@ function extraOutputs(type: string, name: string, inputs: Record<string, unknown
     return { metadata: { ...(inputs["metadata"] as object), uid: `uid-${name}` } };
   }
   if (type.startsWith("aws:")) return awsOutputs(type, name, inputs);
+  if (type.startsWith("azure:")) return azureOutputs(type, name, inputs);
   return {};
+}
+
+export const mockSubscriptionId = "00000000-0000-4000-8000-000000000001";
+export const mockTenantId = "00000000-0000-4000-8000-0000000000aa";
+export const mockAksIssuer =
+  "https://westeurope.oic.prod-aks.azure.com/00000000-0000-4000-8000-0000000000aa/mock/";
+
+const azureResourceTypes: Record<string, string> = {
+  "azure:network/virtualNetwork:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+  "azure:network/natGateway:NatGateway": "Microsoft.Network/natGateways",
+  "azure:network/publicIp:PublicIp": "Microsoft.Network/publicIPAddresses",
+  "azure:keyvault/keyVault:KeyVault": "Microsoft.KeyVault/vaults",
+  "azure:containerservice/kubernetesCluster:KubernetesCluster": "Microsoft.ContainerService/managedClusters",
+  "azure:containerservice/registry:Registry": "Microsoft.ContainerRegistry/registries",
+  "azure:authorization/userAssignedIdentity:UserAssignedIdentity":
+    "Microsoft.ManagedIdentity/userAssignedIdentities",
+  "azure:operationalinsights/analyticsWorkspace:AnalyticsWorkspace":
+    "Microsoft.OperationalInsights/workspaces",
+};
+
+/** Azure resource IDs and the attributes Azure computes, shaped like the real ones. */
+function azureOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const physicalName = typeof inputs["name"] === "string" ? inputs["name"] : name;
+  const group = typeof inputs["resourceGroupName"] === "string" ? inputs["resourceGroupName"] : "rg";
+  const scope = `/subscriptions/${mockSubscriptionId}/resourceGroups/${group}`;
+  const id = `${scope}/providers/${azureResourceTypes[type] ?? `Microsoft.Mock/${type.split(":")[2] ?? "resource"}`}/${physicalName}`;
+  switch (type) {
+    case "azure:core/resourceGroup:ResourceGroup":
+      return {
+        id: `/subscriptions/${mockSubscriptionId}/resourceGroups/${physicalName}`,
+        name: physicalName,
+      };
+    case "azure:network/subnet:Subnet":
+      return {
+        id: `${scope}/providers/Microsoft.Network/virtualNetworks/${String(inputs["virtualNetworkName"])}/subnets/${name}`,
+        name,
+      };
+    case "azure:keyvault/key:Key":
+      return {
+        id: `https://${name}.vault.azure.net/keys/${physicalName}/0123456789abcdef`,
+        versionlessId: `https://${name}.vault.azure.net/keys/${physicalName}`,
+      };
+    case "azure:authorization/userAssignedIdentity:UserAssignedIdentity":
+      return {
+        id,
+        name: physicalName,
+        principalId: `principal-${name}`,
+        clientId: `client-${name}`,
+        tenantId: mockTenantId,
+      };
+    case "azure:containerservice/registry:Registry":
+      return { id, name: physicalName, loginServer: `${physicalName}.azurecr.io` };
+    case "azure:containerservice/kubernetesCluster:KubernetesCluster":
+      return {
+        id,
+        name: physicalName,
+        oidcIssuerUrl: mockAksIssuer,
+        fqdn: `${physicalName}-dns.hcp.westeurope.azmk8s.io`,
+        privateFqdn: `${physicalName}-dns.privatelink.westeurope.azmk8s.io`,
+        kubeConfigs: [{ clusterCaCertificate: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMtLW1vY2stLQo=" }],
+        kubeletIdentity: { objectId: `kubelet-${name}`, clientId: `kubelet-client-${name}` },
+      };
+    default:
+      return { id, name: physicalName };
+  }
 }
 
 /** ARNs and the attributes AWS computes, shaped like the real ones. */
@@ -73,6 +139,12 @@ const callResults: Record<string, (inputs: Record<string, unknown>) => pulumi.ru
     userId: "AROAEXAMPLE",
   }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  "azure:core/getClientConfig:getClientConfig": () => ({
+    clientId: "deployer-client-id",
+    objectId: "deployer-object-id",
+    subscriptionId: mockSubscriptionId,
+    tenantId: mockTenantId,
+  }),
   "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
     names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],

@@ -1,0 +1,238 @@
+/**
+ * AksCluster: a hardened AKS environment behind the ClusterHandle contract. Private cluster
+ * (authorized ranges only in dev, C-CL-1), KMS etcd encryption with a Key Vault key (C-CL-2),
+ * audit diagnostics (C-CL-3), Entra ID + Azure RBAC with local accounts off (C-CL-4), OIDC issuer
+ * and workload identity (C-CL-5), Azure Linux nodes without public IPs and with host encryption
+ * (C-CL-6), patch and NodeImage upgrade channels in maintenance windows (C-CL-7), Azure CNI with
+ * Cilium network policy (C-CL-8), NAT-gateway egress (C-CL-9) and a private ACR (C-CL-10).
+ */
+import * as azure from "@pulumi/azure";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import type { KubernetesVersion } from "../versions";
+import { aksKubeconfig } from "./kubeconfig";
+import { createVnet } from "./network";
+import { createAuditLogs } from "./observability";
+import { createRegistry } from "./registry";
+import { createVault } from "./vault";
+import { AzureWorkloadIdentityBinder } from "./workload-identity";
+
+export interface AksClusterArgs {
+  readonly clusterName: string;
+  readonly location: string;
+  readonly kubernetesVersion: KubernetesVersion;
+  readonly vnetCidr: string;
+  readonly serviceCidr: string;
+  /** Weakens C-CL-1: a public API server for these CIDRs instead of a private cluster (dev only). */
+  readonly allowPublicEndpointCidrs?: readonly string[];
+  /** Entra ID groups that administer the cluster through Azure RBAC. */
+  readonly adminGroupObjectIds: readonly string[];
+  readonly vmSize?: string;
+  readonly diskSizeGiB: number;
+  readonly nodes: { readonly minSize: number; readonly maxSize: number };
+  readonly logRetentionDays: number;
+  /** Paid SLA tier for the control plane (prod). */
+  readonly standardTier: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+const weeklyWindow = (dayOfWeek: string) => ({
+  frequency: "Weekly",
+  interval: 1,
+  duration: 4,
+  dayOfWeek,
+  startTime: "02:00",
+  utcOffset: "+00:00",
+});
+
+export class AksCluster extends pulumi.ComponentResource {
+  readonly handle: ClusterHandle;
+  readonly cluster: azure.containerservice.KubernetesCluster;
+
+  constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:cluster:AksCluster", name, {}, opts);
+    const child: pulumi.CustomResourceOptions = { parent: this };
+    const tags = { "zt-blueprint.io/cluster": args.clusterName, ...(args.tags ?? {}) };
+    const client = azure.core.getClientConfigOutput({ parent: this });
+    const { location } = args;
+
+    const group = new azure.core.ResourceGroup(
+      `${args.clusterName}-rg`,
+      { name: `${args.clusterName}-rg`, location, tags },
+      child,
+    );
+    const resourceGroupName = group.name;
+    const vnet = createVnet(
+      { name: args.clusterName, resourceGroupName, location, cidr: args.vnetCidr, tags },
+      child,
+    );
+    const { vault, kmsKey } = createVault(
+      {
+        name: args.clusterName,
+        resourceGroupName,
+        location,
+        tenantId: client.tenantId,
+        deployerObjectId: client.objectId,
+        vnet,
+        tags,
+      },
+      child,
+    );
+
+    // The control plane's own identity: it reads the KMS key and joins the API-server subnet.
+    const controlPlane = new azure.authorization.UserAssignedIdentity(
+      `${args.clusterName}-control-plane`,
+      { resourceGroupName, location, tags },
+      child,
+    );
+    const grants = [
+      new azure.authorization.Assignment(
+        `${args.clusterName}-cp-kms`,
+        {
+          scope: vault.id,
+          roleDefinitionName: "Key Vault Crypto User",
+          principalId: controlPlane.principalId,
+          principalType: "ServicePrincipal",
+        },
+        child,
+      ),
+      ...[vnet.apiServerSubnetId, vnet.nodeSubnetId].map(
+        (scope, i) =>
+          new azure.authorization.Assignment(
+            `${args.clusterName}-cp-net-${i}`,
+            {
+              scope,
+              roleDefinitionName: "Network Contributor",
+              principalId: controlPlane.principalId,
+              principalType: "ServicePrincipal",
+            },
+            child,
+          ),
+      ),
+    ];
+
+    const publicCidrs = args.allowPublicEndpointCidrs ?? [];
+    const privateCluster = publicCidrs.length === 0;
+    this.cluster = new azure.containerservice.KubernetesCluster(
+      `${args.clusterName}-aks`,
+      {
+        name: args.clusterName,
+        resourceGroupName,
+        location,
+        dnsPrefix: args.clusterName,
+        kubernetesVersion: args.kubernetesVersion,
+        skuTier: args.standardTier ? "Standard" : "Free",
+        privateClusterEnabled: privateCluster,
+        privateClusterPublicFqdnEnabled: false,
+        apiServerAccessProfile: {
+          virtualNetworkIntegrationEnabled: true,
+          subnetId: vnet.apiServerSubnetId,
+          ...(privateCluster ? {} : { authorizedIpRanges: [...publicCidrs] }),
+        },
+        identity: { type: "UserAssigned", identityIds: [controlPlane.id] },
+        localAccountDisabled: true,
+        roleBasedAccessControlEnabled: true,
+        azureActiveDirectoryRoleBasedAccessControl: {
+          azureRbacEnabled: true,
+          tenantId: client.tenantId,
+          adminGroupObjectIds: [...args.adminGroupObjectIds],
+        },
+        oidcIssuerEnabled: true,
+        workloadIdentityEnabled: true,
+        keyManagementService: { keyVaultKeyId: kmsKey.id, keyVaultNetworkAccess: "Private" },
+        networkProfile: {
+          networkPlugin: "azure",
+          networkPluginMode: "overlay",
+          networkDataPlane: "cilium",
+          networkPolicy: "cilium",
+          outboundType: "userAssignedNATGateway",
+          serviceCidr: args.serviceCidr,
+          dnsServiceIp: args.serviceCidr.replace(/\.0\/\d+$/, ".10"),
+          loadBalancerSku: "standard",
+        },
+        defaultNodePool: {
+          name: "system",
+          vmSize: args.vmSize ?? "Standard_D4ds_v5",
+          vnetSubnetId: vnet.nodeSubnetId,
+          osSku: "AzureLinux",
+          nodePublicIpEnabled: false,
+          hostEncryptionEnabled: true,
+          osDiskType: "Ephemeral",
+          osDiskSizeGb: args.diskSizeGiB,
+          autoScalingEnabled: true,
+          minCount: args.nodes.minSize,
+          maxCount: args.nodes.maxSize,
+          zones: ["1", "2", "3"],
+          onlyCriticalAddonsEnabled: false,
+          upgradeSettings: { maxSurge: "33%", drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 0 },
+        },
+        automaticUpgradeChannel: "patch",
+        nodeOsUpgradeChannel: "NodeImage",
+        maintenanceWindowAutoUpgrade: weeklyWindow("Sunday"),
+        maintenanceWindowNodeOs: weeklyWindow("Saturday"),
+        azurePolicyEnabled: true,
+        imageCleanerEnabled: true,
+        imageCleanerIntervalHours: 48,
+        runCommandEnabled: false,
+        tags,
+      },
+      { parent: this, dependsOn: grants },
+    );
+    const cluster = this.cluster;
+
+    createAuditLogs(
+      {
+        name: args.clusterName,
+        resourceGroupName,
+        location,
+        clusterId: cluster.id,
+        retentionDays: args.logRetentionDays,
+        tags,
+      },
+      child,
+    );
+    const registry = createRegistry(
+      { name: args.clusterName, resourceGroupName, location, vnet, tags },
+      child,
+    );
+    new azure.authorization.Assignment(
+      `${args.clusterName}-kubelet-acr`,
+      {
+        scope: registry.id,
+        roleDefinitionName: "AcrPull",
+        principalId: cluster.kubeletIdentity.apply((identity) => identity.objectId ?? ""),
+        principalType: "ServicePrincipal",
+      },
+      child,
+    );
+
+    const server = privateCluster ? cluster.privateFqdn : cluster.fqdn;
+    const caData = cluster.kubeConfigs.apply((configs) => configs[0]?.clusterCaCertificate ?? "");
+    const provider = new k8s.Provider(
+      `${args.clusterName}-k8s`,
+      { kubeconfig: aksKubeconfig(cluster.name, server, caData), enableServerSideApply: true },
+      { parent: this },
+    );
+    this.handle = {
+      kind: "azure",
+      name: cluster.name,
+      provider,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      identity: new AzureWorkloadIdentityBinder(
+        args.clusterName,
+        resourceGroupName,
+        location,
+        cluster.oidcIssuerUrl,
+        { parent: this },
+        tags,
+      ),
+      registry: registry.loginServer,
+    };
+    this.registerOutputs({
+      clusterName: cluster.name,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      registry: registry.loginServer,
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The platform's private registry (C-CL-10): Premium ACR with no admin user, no anonymous pull,
+ * no public network access (private endpoint only), quarantine and retention of untagged
+ * manifests; the cluster's kubelet identity may pull and nothing else.
+ */
+import * as azure from "@pulumi/azure";
+import type * as pulumi from "@pulumi/pulumi";
+import { privateEndpoint, type Vnet } from "./network";
+
+export function createRegistry(
+  args: {
+    name: string;
+    resourceGroupName: pulumi.Input<string>;
+    location: string;
+    vnet: Vnet;
+    tags: Record<string, string>;
+  },
+  opts: pulumi.CustomResourceOptions,
+): azure.containerservice.Registry {
+  const registry = new azure.containerservice.Registry(
+    `${args.name}-acr`,
+    {
+      // Registry names are global, alphanumeric, 5-50 characters.
+      name: `${args.name.replace(/[^a-z0-9]/g, "")}platform`.slice(0, 50),
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      sku: "Premium",
+      adminEnabled: false,
+      anonymousPullEnabled: false,
+      publicNetworkAccessEnabled: false,
+      exportPolicyEnabled: false,
+      quarantinePolicyEnabled: true,
+      retentionPolicyInDays: 7,
+      zoneRedundancyEnabled: true,
+      tags: args.tags,
+    },
+    opts,
+  );
+  privateEndpoint(
+    `${args.name}-acr-pe`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      subnetId: args.vnet.endpointSubnetId,
+      vnetId: args.vnet.vnetId,
+      resourceId: registry.id,
+      subresource: "registry",
+      dnsZone: "privatelink.azurecr.io",
+      tags: args.tags,
+    },
+    opts,
+  );
+  return registry;
+}
