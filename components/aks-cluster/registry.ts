@@ -1,7 +1,9 @@
 /**
  * The platform's private registry (C-CL-10): Premium ACR with no admin user, no anonymous pull,
  * no public network access (private endpoint only), quarantine and retention of untagged
- * manifests; the cluster's kubelet identity may pull and nothing else.
+ * manifests; the cluster's kubelet identity may pull and nothing else. Images are scanned on push
+ * by Microsoft Defender for Containers, which Azure enables per subscription. ACR has no
+ * registry-wide immutable-tag switch; prod admission requires digests instead (C-ADM-3).
  */
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
@@ -48,6 +50,11 @@ export function createRegistry(
       dnsZone: "privatelink.azurecr.io",
       tags: args.tags,
     },
+    opts,
+  );
+  new azure.securitycenter.SubscriptionPricing(
+    `${args.name}-defender-containers`,
+    { resourceType: "Containers", tier: "Standard" },
     opts,
   );
   return registry;

@@ -11,8 +11,10 @@ export const mockOidcIssuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/01234
 
 export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
   const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-  const id = args.id || `${args.name}-id`;
-  return { id, state: { ...inputs, ...extraOutputs(args.type, args.name, inputs) } };
+  const extra = extraOutputs(args.type, args.name, inputs);
+  // Where the cloud's own ID is realistic (Azure resource IDs), the resource's id is that.
+  const id = args.id || (typeof extra["id"] === "string" ? extra["id"] : `${args.name}-id`);
+  return { id, state: { ...inputs, ...extra, id } };
 }
 
 function extraOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
