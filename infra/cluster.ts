@@ -61,6 +61,7 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
           kubernetesVersion: config.kubernetesVersion,
           vnetCidr: config.network.vpcCidr,
           serviceCidr: config.network.serviceCidr,
+          availabilityZones: config.network.availabilityZones,
           allowPublicEndpointCidrs: config.network.allowPublicEndpointCidrs,
           adminGroupObjectIds: config.access.adminGroupObjectIds,
           ...(config.nodes.instanceType ? { vmSize: config.nodes.instanceType } : {}),

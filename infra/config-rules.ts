@@ -142,6 +142,19 @@ const networkOverlaps: Rule = (config) => {
   return problems;
 };
 
+/** The VPC/VNet is split into per-zone subnets, so it needs room: /16 to /24. */
+const networkSize: Rule = (config) => {
+  const vpc = config.network?.vpcCidr ? parseCidr(config.network.vpcCidr) : undefined;
+  return vpc && (vpc.prefix < 16 || vpc.prefix > 24)
+    ? [
+        {
+          path: ["network", "vpcCidr"],
+          message: "must be between /16 and /24 (cloud VPC/VNet limits and room for per-zone subnets)",
+        },
+      ]
+    : [];
+};
+
 const availabilityZones: Rule = (config) => {
   const zones = config.network?.availabilityZones;
   if (zones === undefined) return [];
@@ -302,6 +315,7 @@ export const configRules: readonly Rule[] = [
   apiAccessPath,
   cloudAdmins,
   networkOverlaps,
+  networkSize,
   availabilityZones,
   nodeSizes,
   addonsOnOutsideDev,

@@ -35,9 +35,15 @@ export const reservedNamespaces = [
   "keycloak",
 ] as const;
 
-const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
-  message: "must be an IPv4 CIDR with zero host bits, e.g. 10.40.0.0/16",
-});
+const cidr = z
+  .string()
+  .refine((v) => parseCidr(v) !== undefined, {
+    message: "must be an IPv4 CIDR with zero host bits, e.g. 10.40.0.0/16",
+    abort: true,
+  })
+  .refine((v) => (parseCidr(v)?.prefix ?? 0) > 0, {
+    message: "0.0.0.0/0 is never accepted: name a real range",
+  });
 
 const tenantName = z
   .string()

@@ -329,6 +329,21 @@ describe("stack config: refused before anything is registered", () => {
       expected: [{ key: "zt-blueprint:access.adminGroupObjectIds", says: /applies to cloud "azure" only/ }],
     },
     {
+      name: "0.0.0.0/0 as the VPC range",
+      config: withTier("dev", { cloud: "aws", network: { vpcCidr: "0.0.0.0/0" } }),
+      expected: [{ key: "zt-blueprint:network.vpcCidr", says: /0\.0\.0\.0\/0 is never accepted/ }],
+    },
+    {
+      name: "a VPC range too small for per-zone subnets",
+      config: withTier("dev", { cloud: "aws", network: { vpcCidr: "10.0.0.0/26" } }),
+      expected: [{ key: "zt-blueprint:network.vpcCidr", says: /between \/16 and \/24/ }],
+    },
+    {
+      name: "a single availability zone",
+      config: withTier("dev", { cloud: "aws", network: { availabilityZones: 1 } }),
+      expected: [{ key: "zt-blueprint:network.availabilityZones", says: /between 2 and 6 for a dev stack/ }],
+    },
+    {
       name: "fewer availability zones than the tier needs",
       config: withTier("prod", { network: { availabilityZones: 2 } }),
       expected: [{ key: "zt-blueprint:network.availabilityZones", says: /between 3 and 6 for a prod stack/ }],

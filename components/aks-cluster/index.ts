@@ -24,6 +24,8 @@ export interface AksClusterArgs {
   readonly kubernetesVersion: KubernetesVersion;
   readonly vnetCidr: string;
   readonly serviceCidr: string;
+  /** Availability zones the node pool spans (1..3). */
+  readonly availabilityZones: number;
   /** Weakens C-CL-1: a public API server for these CIDRs instead of a private cluster (dev only). */
   readonly allowPublicEndpointCidrs?: readonly string[];
   /** Entra ID groups that administer the cluster through Azure RBAC. */
@@ -163,7 +165,7 @@ export class AksCluster extends pulumi.ComponentResource {
           autoScalingEnabled: true,
           minCount: args.nodes.minSize,
           maxCount: args.nodes.maxSize,
-          zones: ["1", "2", "3"],
+          zones: Array.from({ length: Math.min(args.availabilityZones, 3) }, (_, i) => String(i + 1)),
           onlyCriticalAddonsEnabled: false,
           upgradeSettings: { maxSurge: "33%", drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 0 },
         },
