@@ -112,6 +112,31 @@ describe("offline render", () => {
     },
   );
 
+  proves(
+    ["C-SEC-4"],
+    "cloud stacks render their kubeconfig as [secret] and nowhere in plain text",
+    async () => {
+      for (const stack of ["aws-prod", "azure-prod"]) {
+        const out = tempDir(`zt-render-${stack}-`);
+        await renderStack(stack, out);
+        for (const [file, content] of readTree(out)) {
+          assert.doesNotMatch(
+            content,
+            /certificate-authority-data|get-token/,
+            `${stack}: kubeconfig content in ${file}`,
+          );
+        }
+        const provider = (
+          JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as {
+            type: string;
+            inputs: Record<string, unknown>;
+          }[]
+        ).find((r) => r.type === "pulumi:providers:kubernetes");
+        assert.equal(provider?.inputs["kubeconfig"], secretMarker, stack);
+      }
+    },
+  );
+
   test("a bad stack config exits non-zero with the key path and writes nothing", () => {
     const stacks = tempDir("zt-stacks-");
     writeStack(stacks, "broken", {
