@@ -5,7 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import * as os from "node:os";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { constraintTemplate, policiesDir, templateSpecs } from "../../components/admission/templates";
 import { upstream, type UpstreamRelease } from "../../components/versions";
 import { repoRoot } from "../../tests/harness/run";
 import { run, type RunResult } from "./exec";
@@ -338,16 +340,37 @@ export function findFiles(root: string, test: (name: string) => boolean): string
   return found.sort();
 }
 
-/** `gator verify` on every Gatekeeper suite (suite.yaml) in the repository. */
+/**
+ * `gator verify` on every Gatekeeper suite (suite.yaml) in the repository. A suite beside a
+ * `template.rego` is staged with the ConstraintTemplate built by the admission component's own
+ * code, so the suite tests the template that ships, not a copy.
+ */
 export function gatorVerify(root = repoRoot): ValidatorResult {
   const suites = findFiles(root, (name) => name === "suite.yaml");
   const failures = suites.flatMap((suite) => {
-    const result = offline(goToolPath("gator"), ["verify", path.dirname(suite)]);
+    const dir = stageSuite(path.dirname(suite));
+    const result = offline(goToolPath("gator"), ["verify", dir]);
     return result.status === 0
       ? []
       : [`${path.relative(root, suite)}: ${(result.stdout + result.stderr).trim()}`];
   });
-  return { validator: "gator verify (Gatekeeper suites)", objects: suites.length, failures };
+  const withoutSuite = templateSpecs
+    .filter((spec) => !fs.existsSync(path.join(policiesDir, spec.folder, "suite.yaml")))
+    .map((spec) => `components/admission/policies/${spec.folder}: template without a gator suite`);
+  return {
+    validator: "gator verify (Gatekeeper suites)",
+    objects: suites.length,
+    failures: [...withoutSuite, ...failures],
+  };
+}
+
+function stageSuite(dir: string): string {
+  const spec = templateSpecs.find((s) => path.join(policiesDir, s.folder) === dir);
+  if (!spec) return dir;
+  const staged = fs.mkdtempSync(path.join(os.tmpdir(), `zt-gator-${spec.folder}-`));
+  fs.cpSync(dir, staged, { recursive: true });
+  fs.writeFileSync(path.join(staged, "template.yaml"), stringifyYaml(constraintTemplate(spec)));
+  return staged;
 }
 
 /** `opa test` on every folder holding Rego unit tests (*_test.rego). */
