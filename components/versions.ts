@@ -129,3 +129,8 @@ export const eksAddonVersions: Readonly<Record<KubernetesVersion, Readonly<Recor
 
 /** Node OS for EKS managed node groups: Bottlerocket (minimal, immutable, no SSH by default). */
 export const eksNodeAmiType = "BOTTLEROCKET_x86_64";
+
+/** Where the pinned upstream charts are published (used by `pulumi up`; verify uses the Go modules). */
+export const chartRepositories = {
+  gatekeeper: "https://open-policy-agent.github.io/gatekeeper/charts",
+} as const;

@@ -2,6 +2,7 @@
  * Rules that span more than one key: tier-dependent refusals of weakening options, references
  * between tenants, and network sanity. Each returns problems; none throws.
  */
+import { constraintNames } from "../components/admission";
 import { cidrsOverlap, parseCidr } from "./cidr";
 import type { StackConfigInput } from "./config-schema";
 
@@ -208,6 +209,14 @@ const webhookFailOpen: Rule = (config) =>
       ]
     : [];
 
+const knownConstraints: Rule = (config) =>
+  Object.keys(config.enforcement?.constraintOverrides ?? {})
+    .filter((name) => !constraintNames.includes(name))
+    .map((name) => ({
+      path: ["enforcement", "constraintOverrides", name],
+      message: `names no constraint; constraints: ${constraintNames.join(", ")}`,
+    }));
+
 const prodEnforcement: Rule = (config) => {
   if (config.tier !== "prod" || config.enforcement?.allowProdOverrides) return [];
   const problems: ConfigProblem[] = [];
@@ -320,6 +329,7 @@ export const configRules: readonly Rule[] = [
   nodeSizes,
   addonsOnOutsideDev,
   webhookFailOpen,
+  knownConstraints,
   prodEnforcement,
   tenantReferences,
   secretPrefixes,

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ZeroTrustPlatform } from "../components/platform";
 import { createCluster } from "./cluster";
 import { loadConfig, readRawConfig } from "./config";
+import { tierDefaults } from "./tiers";
 
 export async function runProgram(): Promise<Record<string, unknown>> {
   const stackName = pulumi.getStack();
@@ -21,6 +22,20 @@ export async function runProgram(): Promise<Record<string, unknown>> {
       quota: tenant.quota,
       allowedPeers: tenant.allowedPeers,
     })),
+    ...(config.addons.admission.enabled
+      ? {
+          admission: {
+            enforcementAction: config.enforcement.admission,
+            constraintOverrides: config.enforcement.constraintOverrides,
+            webhookFailOpen: config.addons.admission.webhookFailOpen,
+            auditIntervalSeconds: config.addons.admission.auditIntervalSeconds,
+            replicas: tierDefaults[config.tier].gatekeeperReplicas,
+            allowedRegistries: config.addons.admission.allowedRegistries,
+            requireDigests: config.tier === "prod",
+            ingressNamespaces: ["istio-ingress"],
+          },
+        }
+      : {}),
   });
   return Promise.resolve({
     cloud: config.cloud,

@@ -10,6 +10,7 @@ import { listStacks, readStackFile, repoRoot } from "../tests/harness/run";
 import { renderStack } from "./lib/render";
 import { formatTable, verifyRender } from "./verify/index";
 import { missingTools } from "./verify/tools";
+import { writeConstraintSchemas } from "./verify/constraint-schemas";
 import { prepareKubernetesSchemas } from "./verify/k8s-schemas";
 import { prepareUpstream } from "./verify/upstream";
 import { networkIsolated, type ValidatorResult } from "./verify/validators";
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
   }
   prepareKubernetesSchemas();
   prepareUpstream((line) => console.log(line));
+  writeConstraintSchemas();
   if (!networkIsolated())
     console.log("note: `unshare -n` is not available; validators run with the network reachable");
 

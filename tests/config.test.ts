@@ -94,8 +94,8 @@ describe("stack config: accepted", () => {
   test("key paths are printed the way `pulumi config set --path` takes them", () => {
     assert.equal(formatKeyPath(["tenants", 2, "name"]), "zt-blueprint:tenants[2].name");
     assert.equal(
-      formatKeyPath(["enforcement", "constraintOverrides", "deny-latest"]),
-      'zt-blueprint:enforcement.constraintOverrides["deny-latest"]',
+      formatKeyPath(["enforcement", "constraintOverrides", "allowed-images"]),
+      'zt-blueprint:enforcement.constraintOverrides["allowed-images"]',
     );
     assert.equal(formatKeyPath([]), "zt-blueprint:<root>");
   });
@@ -254,7 +254,7 @@ describe("stack config: refused before anything is registered", () => {
     {
       name: "prod with warn-only admission and no explicit override",
       config: withTier("prod", {
-        enforcement: { admission: "warn", constraintOverrides: { "deny-latest": "dryrun" } },
+        enforcement: { admission: "warn", constraintOverrides: { "allowed-images": "dryrun" } },
       }),
       expected: [
         {
@@ -262,7 +262,7 @@ describe("stack config: refused before anything is registered", () => {
           says: /"warn" weakens prod admission.*allowProdOverrides/,
         },
         {
-          key: 'zt-blueprint:enforcement.constraintOverrides["deny-latest"]',
+          key: 'zt-blueprint:enforcement.constraintOverrides["allowed-images"]',
           says: /weakens a prod constraint/,
         },
       ],

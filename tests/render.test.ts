@@ -69,6 +69,7 @@ describe("offline render", () => {
       for (const key of ["type", "name", "parent", "inputs", "dependsOn"]) assert.ok(key in r);
     const manifests = fs.readdirSync(path.join(out, "manifests")).sort();
     assert.deepEqual(manifests, [
+      "admission-Admission--admission.yaml",
       "tenancy-TenantNamespace--tenant-payments.yaml",
       "tenancy-TenantNamespace--tenant-storefront.yaml",
     ]);

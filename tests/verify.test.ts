@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { before, describe, test, type TestContext } from "node:test";
 import { upstream } from "../components/versions";
 import { formatTable, verifyRender } from "../scripts/verify/index";
+import { writeConstraintSchemas } from "../scripts/verify/constraint-schemas";
 import { prepareKubernetesSchemas } from "../scripts/verify/k8s-schemas";
 import { missingTools } from "../scripts/verify/tools";
 import { prepareUpstream } from "../scripts/verify/upstream";
@@ -62,6 +63,7 @@ describe("verify: every validator is live", () => {
     if (!unavailable) {
       prepareKubernetesSchemas();
       prepareUpstream(() => undefined);
+      writeConstraintSchemas();
     }
   });
 

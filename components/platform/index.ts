@@ -1,9 +1,10 @@
 /**
  * ZeroTrustPlatform: composes the cloud-agnostic platform on a ClusterHandle. This is the only
  * place that knows the order of the layers (shared/design.md). Components arrive with their
- * issues; today it composes the tenants.
+ * issues; today it composes admission control and the tenants.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
 import { TenantNamespace, type TenantQuota } from "../tenant";
 
@@ -20,6 +21,8 @@ export interface ZeroTrustPlatformArgs {
   readonly tenants: readonly TenantSpec[];
   /** Prefix the API server adds to OIDC group claims; tenant RoleBindings use it. */
   readonly groupsPrefix: string;
+  /** Gatekeeper and the constraint library; omitted only when a dev stack switches admission off. */
+  readonly admission?: Omit<AdmissionArgs, "cluster" | "meshNamespaces">;
 }
 
 export class ZeroTrustPlatform extends pulumi.ComponentResource {
@@ -27,6 +30,14 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: ZeroTrustPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zt-blueprint:platform:ZeroTrustPlatform", name, {}, opts);
+    if (args.admission) {
+      // Independent of the tenants: neither waits for the other, so `pulumi up` runs them in parallel.
+      new Admission(
+        "admission",
+        { ...args.admission, cluster: args.cluster, meshNamespaces: args.tenants.map((t) => t.name) },
+        { parent: this },
+      );
+    }
     const outbound = outboundPeers(args.tenants);
     const tenants = args.tenants.map(
       (tenant) =>

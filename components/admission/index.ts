@@ -1,0 +1,158 @@
+/**
+ * Admission: Gatekeeper from its pinned chart, failing closed outside dev with audit on
+ * (C-ADM-1), and the project's constraint library (policies/, C-ADM-2/3/4/7, C-MESH-4), each
+ * constraint's enforcementAction set from the environment tier or a per-constraint override
+ * (C-ADM-6). Only Kubernetes' own namespaces and Gatekeeper's are exempt.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { podSecurityLabels } from "../tenant";
+import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { gatekeeperNetworkPolicies } from "./network";
+import { constraintTemplate, templateName, templateSpecs, type TemplateSpec } from "./templates";
+import { gatekeeperValues } from "./values";
+
+export type EnforcementAction = "dryrun" | "warn" | "deny";
+
+export const gatekeeperNamespace = "gatekeeper-system";
+/** The only namespaces admission does not judge: Kubernetes' own, and Gatekeeper's. */
+export const systemNamespaces = [
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  gatekeeperNamespace,
+] as const;
+/** Constraint names a stack may override, one per policy folder. */
+export const constraintNames = templateSpecs.map((spec) => spec.folder);
+
+export interface AdmissionArgs {
+  readonly cluster: ClusterHandle;
+  /** The tier's action for every constraint (dev dryrun, staging warn, prod deny). */
+  readonly enforcementAction: EnforcementAction;
+  /** Per-constraint actions, keyed by constraint name (e.g. "pod-security"). */
+  readonly constraintOverrides?: Readonly<Record<string, EnforcementAction>>;
+  /** Weakens C-ADM-1: the webhook lets requests through when Gatekeeper is down. dev only. */
+  readonly webhookFailOpen?: boolean;
+  readonly auditIntervalSeconds?: number;
+  readonly replicas?: number;
+  /** Registry hosts images may come from; the cluster's private registry is always included. */
+  readonly allowedRegistries?: readonly pulumi.Input<string>[];
+  /** Require images pinned by digest (prod). */
+  readonly requireDigests: boolean;
+  /** Namespaces where LoadBalancer/NodePort services are allowed (the ingress gateway's). */
+  readonly ingressNamespaces?: readonly string[];
+  /** Tenant (mesh) namespaces: pods there may not opt out of sidecar injection. */
+  readonly meshNamespaces?: readonly string[];
+}
+
+export class Admission extends pulumi.ComponentResource {
+  readonly constraints: Record<string, pulumi.Output<string>> = {};
+
+  constructor(name: string, args: AdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:admission:Admission", name, {}, opts);
+    const child = { parent: this, provider: args.cluster.provider };
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: gatekeeperNamespace,
+          labels: {
+            ...managedByLabel,
+            ...podSecurityLabels("restricted", podSecurityStandardVersion),
+            // Gatekeeper does not judge its own namespace (avoids locking itself out).
+            "admission.gatekeeper.sh/ignore": "no-self-managing",
+          },
+          annotations: controlAnnotations("C-ADM-1"),
+        },
+      },
+      child,
+    );
+
+    for (const [policyName, spec] of Object.entries(gatekeeperNetworkPolicies("monitoring"))) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policyName}`,
+        {
+          metadata: {
+            name: policyName,
+            namespace: namespace.metadata.name,
+            labels: managedByLabel,
+            annotations: controlAnnotations("C-ADM-1"),
+          },
+          spec,
+        },
+        child,
+      );
+    }
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-gatekeeper`,
+      {
+        name: "gatekeeper",
+        chart: upstream.gatekeeper.chart,
+        version: upstream.gatekeeper.chartVersion,
+        repositoryOpts: { repo: chartRepositories.gatekeeper },
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        atomic: true,
+        cleanupOnFail: true,
+        timeout: 600,
+        values: gatekeeperValues({
+          replicas: args.replicas ?? 1,
+          auditIntervalSeconds: args.auditIntervalSeconds ?? 60,
+          webhookFailOpen: args.webhookFailOpen ?? false,
+          exemptNamespaces: systemNamespaces,
+        }),
+      },
+      child,
+    );
+
+    const registries = pulumi
+      .all([...(args.allowedRegistries ?? []), ...(args.cluster.registry ? [args.cluster.registry] : [])])
+      .apply((all) => [...new Set(all.map((r) => r.split("/")[0] as string))].sort());
+    const parameters: Record<string, pulumi.Input<Record<string, unknown>>> = {
+      "allowed-images": registries.apply((list) => ({
+        registries: list,
+        requireDigest: args.requireDigests,
+      })),
+      "resource-hygiene": { requiredLabels: ["owner", "team"] },
+      "service-exposure": { allowedNamespaces: [...(args.ingressNamespaces ?? [])] },
+    };
+
+    for (const spec of templateSpecs) {
+      if (spec.folder === "mesh-injection" && (args.meshNamespaces ?? []).length === 0) continue;
+      const template = new k8s.apiextensions.CustomResource(
+        `${name}-${spec.folder}-template`,
+        constraintTemplate(spec, controlAnnotations(...spec.controls)),
+        { ...child, dependsOn: [release] },
+      );
+      const constraint = new k8s.apiextensions.CustomResource(
+        `${name}-${spec.folder}`,
+        {
+          apiVersion: "constraints.gatekeeper.sh/v1beta1",
+          kind: spec.kind,
+          metadata: { name: spec.folder, annotations: controlAnnotations(...spec.controls, "C-ADM-6") },
+          spec: {
+            enforcementAction: args.constraintOverrides?.[spec.folder] ?? args.enforcementAction,
+            match: constraintMatch(spec, args.meshNamespaces ?? []),
+            ...(parameters[spec.folder] ? { parameters: parameters[spec.folder] } : {}),
+          },
+        },
+        { ...child, dependsOn: [template] },
+      );
+      this.constraints[spec.folder] = constraint.metadata.name;
+    }
+    this.registerOutputs({ namespace: namespace.metadata.name, templates: templateSpecs.map(templateName) });
+  }
+}
+
+function constraintMatch(spec: TemplateSpec, meshNamespaces: readonly string[]) {
+  return {
+    kinds: spec.matchKinds.map((k) => ({ apiGroups: [...k.apiGroups], kinds: [...k.kinds] })),
+    ...(spec.folder === "mesh-injection"
+      ? { namespaces: [...meshNamespaces] }
+      : { excludedNamespaces: [...systemNamespaces] }),
+  };
+}
