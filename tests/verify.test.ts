@@ -15,7 +15,10 @@ import { writeConstraintSchemas } from "../scripts/verify/constraint-schemas";
 import { prepareKubernetesSchemas } from "../scripts/verify/k8s-schemas";
 import { missingTools } from "../scripts/verify/tools";
 import { prepareUpstream } from "../scripts/verify/upstream";
-import type { ValidatorResult } from "../scripts/verify/validators";
+import { gatorVerify, offline, type ValidatorResult } from "../scripts/verify/validators";
+import { goToolPath } from "../scripts/verify/tools";
+import { stringify } from "yaml";
+import { constraintTemplate, policiesDir, templateSpecs } from "../components/admission/templates";
 import { proves } from "./harness/proves";
 import { repoRoot } from "./harness/run";
 
@@ -142,6 +145,38 @@ describe("verify: every validator is live", () => {
       row(rows, "helm template (upstream charts)").failures.join("\n"),
       /Release gatekeeper-system\/gatekeeper \(gatekeeper 3\.0\.0\): version differs from the pinned chart/,
     );
+  });
+
+  proves(
+    ["C-POL-3", "C-ADM-2", "C-ADM-3", "C-ADM-4", "C-ADM-7", "C-MESH-4"],
+    "every ConstraintTemplate has a gator suite, and every suite passes against the shipped Rego",
+    (t) => {
+      if (!requireTools(t)) return;
+      const result = gatorVerify();
+      assert.equal(result.objects, templateSpecs.length);
+      assert.deepEqual(result.failures, []);
+    },
+  );
+
+  proves(["C-POL-3"], "breaking a template's Rego makes its gator suite fail, naming the case", (t) => {
+    if (!requireTools(t)) return;
+    const spec = templateSpecs.find((s) => s.folder === "pod-security");
+    assert.ok(spec);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zt-gator-broken-"));
+    fs.cpSync(path.join(policiesDir, spec.folder), dir, { recursive: true });
+    const template = constraintTemplate(spec);
+    const target = template.spec.targets[0];
+    assert.ok(target);
+    const broken = target.rego.replace(
+      '["securityContext", "privileged"], false) == true',
+      '["securityContext", "privileged"], false) == "never"',
+    );
+    assert.notEqual(broken, target.rego, "the mutation must apply");
+    target.rego = broken;
+    fs.writeFileSync(path.join(dir, "template.yaml"), stringify(template));
+    const run = offline(goToolPath("gator"), ["verify", dir]);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout + run.stderr, /FAIL: privileged/);
   });
 
   test("npm run verify exits non-zero and prints the table when a validator fails", (t) => {

@@ -1,0 +1,153 @@
+/**
+ * Admission control: Gatekeeper fails closed with audit on (C-ADM-1), every constraint of the
+ * library is deployed with the tier's enforcement action (C-ADM-6) and the right parameters. The
+ * Rego itself is proven by the gator suites (tests/verify.test.ts, C-POL-3).
+ */
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+import { constraintNames, systemNamespaces } from "../components/admission";
+import {
+  admission,
+  checkGatekeeper,
+  constraints,
+  enforcementActions,
+  gatekeeperRelease,
+} from "./checks/admission";
+import { editInputs } from "./fixtures";
+import { at, type ResourceGraph } from "./harness/graph";
+import { proves } from "./harness/proves";
+import { captureStack } from "./harness/run";
+
+async function stack(name: string, options: Parameters<typeof captureStack>[1] = {}): Promise<ResourceGraph> {
+  const { graph, error } = await captureStack(name, options);
+  assert.equal(error, undefined, error?.message);
+  return graph;
+}
+
+const every = (action: string) => Object.fromEntries(constraintNames.map((name) => [name, action]));
+const constraintNamed = (graph: ResourceGraph, name: string) => {
+  const found = constraints(graph).find((c) => at(c.inputs, "metadata.name") === name);
+  assert.ok(found, `no constraint ${name}`);
+  return found;
+};
+
+describe("admission control", () => {
+  proves(
+    ["C-ADM-1"],
+    "Gatekeeper fails closed, audits, and exempts only system namespaces, in every tier",
+    async () => {
+      for (const [name, tier] of [
+        ["local", "dev"],
+        ["aws-staging", "staging"],
+        ["aws-prod", "prod"],
+      ] as const) {
+        const graph = await stack(name);
+        assert.deepEqual(checkGatekeeper(graph, tier), [], name);
+        const values = gatekeeperRelease(graph).inputs["values"] as Record<string, unknown>;
+        assert.equal(values["validatingWebhookFailurePolicy"], "Fail", name);
+        assert.deepEqual(at(values, "controllerManager.exemptNamespaces"), [...systemNamespaces]);
+      }
+    },
+  );
+
+  proves(
+    ["C-ADM-1"],
+    "the Gatekeeper check fails when prod's webhook fails open or a tenant namespace is exempted",
+    async () => {
+      const failOpen = editInputs(admission.release, (props) => {
+        (props["values"] as Record<string, unknown>)["validatingWebhookFailurePolicy"] = "Ignore";
+      });
+      assert.match(
+        checkGatekeeper(await stack("aws-prod", { transformations: [failOpen] }), "prod").join(),
+        /fails open/,
+      );
+      const exemptTenant = editInputs(admission.custom("ZtPodSecurity"), (props) => {
+        ((props["spec"] as Record<string, Record<string, unknown>>)["match"] as Record<string, unknown>)[
+          "excludedNamespaces"
+        ] = ["kube-system", "payments"];
+      });
+      assert.match(
+        checkGatekeeper(await stack("aws-prod", { transformations: [exemptTenant] }), "prod").join(),
+        /excludes non-system namespace payments/,
+      );
+    },
+  );
+
+  proves(
+    ["C-ADM-6"],
+    "every constraint's enforcement action follows the tier: dev dryrun, staging warn, prod deny",
+    async () => {
+      assert.deepEqual(enforcementActions(await stack("local")), every("dryrun"));
+      assert.deepEqual(enforcementActions(await stack("aws-staging")), every("warn"));
+      assert.deepEqual(enforcementActions(await stack("aws-prod")), every("deny"));
+    },
+  );
+
+  proves(["C-ADM-6"], "a per-constraint override changes that constraint only", async () => {
+    const graph = await stack("local", {
+      overrides: {
+        "zt-blueprint:enforcement": JSON.stringify({ constraintOverrides: { "pod-security": "deny" } }),
+      },
+    });
+    assert.deepEqual(enforcementActions(graph), { ...every("dryrun"), "pod-security": "deny" });
+  });
+
+  proves(
+    ["C-ADM-2", "C-ADM-4", "C-ADM-7", "C-MESH-4"],
+    "the pod-security, hygiene, exposure and mesh-injection constraints are deployed with their parameters",
+    async () => {
+      const graph = await stack("aws-prod");
+      assert.ok(constraintNamed(graph, "pod-security"));
+      assert.deepEqual(at(constraintNamed(graph, "resource-hygiene").inputs, "spec.parameters"), {
+        requiredLabels: ["owner", "team"],
+      });
+      assert.deepEqual(at(constraintNamed(graph, "service-exposure").inputs, "spec.parameters"), {
+        allowedNamespaces: ["istio-ingress"],
+      });
+      assert.deepEqual(at(constraintNamed(graph, "mesh-injection").inputs, "spec.match.namespaces"), [
+        "storefront",
+        "payments",
+        "analytics",
+      ]);
+    },
+  );
+
+  proves(
+    ["C-ADM-3", "C-CL-10"],
+    "images are allowed only from the cluster's private registry, by digest in prod",
+    async () => {
+      const prod = at(constraintNamed(await stack("aws-prod"), "allowed-images").inputs, "spec.parameters");
+      assert.deepEqual(prod, {
+        registries: ["123456789012.dkr.ecr.eu-west-1.amazonaws.com"],
+        requireDigest: true,
+      });
+      const azureDev = at(
+        constraintNamed(await stack("azure-dev"), "allowed-images").inputs,
+        "spec.parameters",
+      );
+      assert.deepEqual(azureDev, { registries: ["ztazuredevplatform.azurecr.io"], requireDigest: false });
+      const local = at(constraintNamed(await stack("local"), "allowed-images").inputs, "spec.parameters");
+      assert.deepEqual(local, { registries: ["localhost:5001"], requireDigest: false });
+    },
+  );
+
+  proves(
+    ["C-ADM-2"],
+    "Gatekeeper's own namespace enforces Pod Security restricted and default-deny networking",
+    async () => {
+      const graph = await stack("aws-prod");
+      const ns = graph
+        .ofType("kubernetes:core/v1:Namespace")
+        .find((n) => at(n.inputs, "metadata.name") === "gatekeeper-system");
+      assert.equal(
+        (at(ns?.inputs, "metadata.labels") as Record<string, string>)["pod-security.kubernetes.io/enforce"],
+        "restricted",
+      );
+      const policies = graph
+        .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        .filter((p) => at(p.inputs, "metadata.namespace") === "gatekeeper-system")
+        .map((p) => String(at(p.inputs, "metadata.name")));
+      assert.ok(policies.includes("default-deny"));
+    },
+  );
+});
