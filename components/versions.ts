@@ -88,6 +88,19 @@ export const upstream = {
     chartDir: "deploy/helm",
     crds: ["deploy/helm/crds"],
   },
+  policyController: {
+    chart: "policy-controller",
+    chartVersion: "0.10.6",
+    // The CRDs ship in the controller's Go module at the app version the chart deploys (0.13.1).
+    module: "github.com/sigstore/policy-controller",
+    moduleVersion: "v0.13.1",
+    chartDir: {
+      unavailable:
+        "the chart is published from sigstore/helm-charts, which is not a Go module and has no " +
+        "package on the registries this project builds from; the CRDs come from the controller's module",
+    },
+    crds: ["config/300-clusterimagepolicy.yaml", "config/300-trustroot.yaml"],
+  },
   istio: {
     chart: "istiod",
     chartVersion: "1.31.1",
@@ -133,4 +146,14 @@ export const eksNodeAmiType = "BOTTLEROCKET_x86_64";
 /** Where the pinned upstream charts are published (used by `pulumi up`; verify uses the Go modules). */
 export const chartRepositories = {
   gatekeeper: "https://open-policy-agent.github.io/gatekeeper/charts",
+  policyController: "https://sigstore.github.io/helm-charts",
+} as const;
+
+/** Images pinned by digest where the chart's default would take a tag (digests from the upstream charts). */
+export const images = {
+  policyController: {
+    repository: "ghcr.io/sigstore/policy-controller/policy-controller",
+    // v0.13.1, as published in the policy-controller chart 0.10.6.
+    digest: "sha256:0bcd60beb93f4427c29cf3a669743caf58490e98ded4380c33c09f092734a6ab",
+  },
 } as const;

@@ -209,6 +209,38 @@ const webhookFailOpen: Rule = (config) =>
       ]
     : [];
 
+const signatureVerification: Rule = (config) => {
+  const sig = config.addons?.admission?.signatureVerification;
+  const path = ["addons", "admission", "signatureVerification"];
+  const enabled = sig?.enabled ?? config.addons?.admission?.enabled ?? true;
+  if (!enabled) {
+    return config.tier !== "dev" && !sig?.allowDisabledOutsideDev
+      ? [
+          {
+            path: [...path, "enabled"],
+            message: `may not be false in ${config.tier} (C-ADM-5) unless signatureVerification.allowDisabledOutsideDev: true records the decision`,
+          },
+        ]
+      : [];
+  }
+  const problems: ConfigProblem[] = [];
+  if ((sig?.authorities ?? []).length === 0) {
+    problems.push({
+      path: [...path, "authorities"],
+      message: "needs at least one authority (a cosign public key, or a keyless issuer and subject) to verify against",
+    });
+  }
+  (sig?.authorities ?? []).forEach((authority, index) => {
+    if ("keyless" in authority && !authority.keyless.subject && !authority.keyless.subjectRegExp) {
+      problems.push({
+        path: [...path, "authorities", index, "keyless"],
+        message: "needs subject or subjectRegExp; an issuer alone would trust every identity it signs for",
+      });
+    }
+  });
+  return problems;
+};
+
 const knownConstraints: Rule = (config) =>
   Object.keys(config.enforcement?.constraintOverrides ?? {})
     .filter((name) => !constraintNames.includes(name))
@@ -330,6 +362,7 @@ export const configRules: readonly Rule[] = [
   addonsOnOutsideDev,
   webhookFailOpen,
   knownConstraints,
+  signatureVerification,
   prodEnforcement,
   tenantReferences,
   secretPrefixes,

@@ -108,6 +108,37 @@ const addons = z.strictObject({
       allowedRegistries: z
         .array(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host[/path]"))
         .optional(),
+      signatureVerification: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          /** dev runs in warn mode unless this is true; staging and prod always enforce. */
+          enforceInDev: z.boolean().optional(),
+          authorities: z
+            .array(
+              z.union([
+                z.strictObject({
+                  name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
+                  publicKey: z
+                    .string()
+                    .regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, "must be a PEM public key"),
+                }),
+                z.strictObject({
+                  name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
+                  keyless: z.strictObject({
+                    issuer: z.url({ protocol: /^https$/, error: "must be an https OIDC issuer URL" }),
+                    subject: z.string().min(1).optional(),
+                    subjectRegExp: z.string().min(1).optional(),
+                  }),
+                }),
+              ]),
+            )
+            .optional(),
+          /** Image globs that must be signed; defaults to everything from the cluster's registry. */
+          images: z.array(z.string().min(1)).optional(),
+          /** Weakens C-ADM-5: must be set to switch verification off in staging or prod. */
+          allowDisabledOutsideDev: z.boolean().optional(),
+        })
+        .optional(),
     })
     .optional(),
   runtimeSecurity: z.strictObject({ ...toggle }).optional(),

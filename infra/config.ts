@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import type { SignatureAuthority } from "../components/image-signatures";
 import type { KubernetesVersion } from "../components/versions";
 import { configRules, type ConfigProblem } from "./config-rules";
 import { secretKeys, stackConfigSchema, stringKeys, type StackConfigInput } from "./config-schema";
@@ -59,6 +60,12 @@ export interface PlatformConfig {
       readonly webhookFailOpen: boolean;
       readonly auditIntervalSeconds: number;
       readonly allowedRegistries: readonly string[];
+      readonly signatureVerification: {
+        readonly enabled: boolean;
+        readonly mode: "enforce" | "warn";
+        readonly authorities: readonly SignatureAuthority[];
+        readonly images?: readonly string[];
+      };
     };
     readonly runtimeSecurity: AddonToggle;
     readonly scanning: AddonToggle & { readonly severity: string };
@@ -176,6 +183,7 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         webhookFailOpen: addons.admission?.webhookFailOpen ?? false,
         auditIntervalSeconds: addons.admission?.auditIntervalSeconds ?? 60,
         allowedRegistries: addons.admission?.allowedRegistries ?? [],
+        signatureVerification: resolveSignatures(input),
       },
       runtimeSecurity: { enabled: enabled(addons.runtimeSecurity) },
       scanning: {
@@ -207,6 +215,18 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       secretPrefix: tenant.secretPrefix ?? `tenants/${tenant.name}/`,
     })),
     auditLogRetentionDays: defaults.auditLogRetentionDays,
+  };
+}
+
+function resolveSignatures(input: StackConfigInput): PlatformConfig["addons"]["admission"]["signatureVerification"] {
+  const admission = input.addons?.admission;
+  const sig = admission?.signatureVerification;
+  const enforce = input.tier !== "dev" || sig?.enforceInDev === true;
+  return {
+    enabled: sig?.enabled ?? admission?.enabled ?? true,
+    mode: enforce ? "enforce" : "warn",
+    authorities: sig?.authorities ?? [],
+    ...(sig?.images ? { images: sig.images } : {}),
   };
 }
 

@@ -36,6 +36,20 @@ export async function runProgram(): Promise<Record<string, unknown>> {
           },
         }
       : {}),
+    ...(config.addons.admission.signatureVerification.enabled
+      ? {
+          signatures: {
+            mode: config.addons.admission.signatureVerification.mode,
+            authorities: config.addons.admission.signatureVerification.authorities,
+            // What must be signed: the configured globs, else everything from the allowed registries.
+            images:
+              config.addons.admission.signatureVerification.images ??
+              config.addons.admission.allowedRegistries.map((registry) => `${registry}/**`),
+            webhookFailOpen: config.addons.admission.webhookFailOpen,
+            replicas: tierDefaults[config.tier].gatekeeperReplicas,
+          },
+        }
+      : {}),
   });
   return Promise.resolve({
     cloud: config.cloud,

@@ -11,7 +11,23 @@ import { capture } from "./harness/run";
 
 type Config = Record<string, unknown>;
 
+/** A keyless authority: images signed by the organisation's release workflow. */
+const signed = {
+  signatureVerification: {
+    authorities: [
+      {
+        name: "release",
+        keyless: {
+          issuer: "https://token.actions.githubusercontent.com",
+          subjectRegExp: "^https://github\\.com/org/.+$",
+        },
+      },
+    ],
+  },
+};
+
 const valid: Config = {
+  addons: { admission: signed },
   cloud: "existing",
   tier: "dev",
   kubernetesVersion: "1.35",
@@ -246,7 +262,7 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "prod with a fail-open admission webhook (weakens C-ADM-1)",
-      config: withTier("prod", { addons: { admission: { webhookFailOpen: true } } }),
+      config: withTier("prod", { addons: { admission: { ...signed, webhookFailOpen: true } } }),
       expected: [
         { key: "zt-blueprint:addons.admission.webhookFailOpen", says: /refused in prod.*fail closed/ },
       ],
@@ -269,7 +285,7 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "staging switching an add-on off",
-      config: withTier("staging", { addons: { runtimeSecurity: { enabled: false } } }),
+      config: withTier("staging", { addons: { admission: signed, runtimeSecurity: { enabled: false } } }),
       expected: [{ key: "zt-blueprint:addons.runtimeSecurity.enabled", says: /may not be false in staging/ }],
     },
     {
@@ -281,6 +297,71 @@ describe("stack config: refused before anything is registered", () => {
       name: "a cloud stack without a region",
       config: { ...valid, cloud: "azure", cloudAccount: "3f2504e0-4f89-41d3-9a0c-0305e82c3301" },
       expected: [{ key: "zt-blueprint:region", says: /required when cloud is "azure"/ }],
+    },
+    {
+      name: "prod switching signature verification off without the explicit key",
+      config: withTier("prod", { addons: { admission: { signatureVerification: { enabled: false } } } }),
+      expected: [
+        {
+          key: "zt-blueprint:addons.admission.signatureVerification.enabled",
+          says: /may not be false in prod \(C-ADM-5\) unless signatureVerification\.allowDisabledOutsideDev/,
+        },
+      ],
+    },
+    {
+      name: "signature verification without any authority",
+      config: withTier("prod", { addons: { admission: { signatureVerification: {} } } }),
+      expected: [
+        {
+          key: "zt-blueprint:addons.admission.signatureVerification.authorities",
+          says: /at least one authority/,
+        },
+      ],
+    },
+    {
+      name: "a keyless authority that trusts every identity of its issuer",
+      config: withTier("prod", {
+        addons: {
+          admission: {
+            signatureVerification: {
+              authorities: [
+                { name: "ci", keyless: { issuer: "https://token.actions.githubusercontent.com" } },
+              ],
+            },
+          },
+        },
+      }),
+      expected: [
+        {
+          key: "zt-blueprint:addons.admission.signatureVerification.authorities[0].keyless",
+          says: /needs subject or subjectRegExp/,
+        },
+      ],
+    },
+    {
+      name: "an invalid enforcement action",
+      config: { ...valid, enforcement: { admission: "block" } },
+      expected: [
+        { key: "zt-blueprint:enforcement.admission", says: /got "block".*"dryrun"\|"warn"\|"deny"/ },
+      ],
+    },
+    {
+      name: "a registry pattern that is not a registry host",
+      config: {
+        ...valid,
+        addons: { admission: { ...signed, allowedRegistries: ["https://registry.example.com"] } },
+      },
+      expected: [{ key: "zt-blueprint:addons.admission.allowedRegistries[0]", says: /registry host/ }],
+    },
+    {
+      name: "an override for a constraint that does not exist",
+      config: { ...valid, enforcement: { constraintOverrides: { "no-such-rule": "warn" } } },
+      expected: [
+        {
+          key: 'zt-blueprint:enforcement.constraintOverrides["no-such-rule"]',
+          says: /names no constraint; constraints: pod-security/,
+        },
+      ],
     },
     {
       name: "a cloud stack without the account it may deploy into",

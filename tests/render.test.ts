@@ -70,6 +70,7 @@ describe("offline render", () => {
     const manifests = fs.readdirSync(path.join(out, "manifests")).sort();
     assert.deepEqual(manifests, [
       "admission-Admission--admission.yaml",
+      "admission-ImageSignatures--image-signatures.yaml",
       "tenancy-TenantNamespace--tenant-payments.yaml",
       "tenancy-TenantNamespace--tenant-storefront.yaml",
     ]);
@@ -95,6 +96,7 @@ describe("offline render", () => {
         tier: "dev",
         kubernetesVersion: "1.35",
         kubeconfig: kubeconfigWithToken,
+        addons: { admission: { enabled: false } },
       });
       const out = tempDir("zt-render-");
       await renderStack("withsecret", out, { stacksDir: stacks });

@@ -10,7 +10,7 @@ import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel } from "../shared/labels";
 import { podSecurityLabels } from "../tenant";
 import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
-import { gatekeeperNetworkPolicies } from "./network";
+import { webhookNetworkPolicies } from "../shared/webhook-network-policies";
 import { constraintTemplate, templateName, templateSpecs, type TemplateSpec } from "./templates";
 import { gatekeeperValues } from "./values";
 
@@ -71,7 +71,13 @@ export class Admission extends pulumi.ComponentResource {
       child,
     );
 
-    for (const [policyName, spec] of Object.entries(gatekeeperNetworkPolicies("monitoring"))) {
+    const policies = webhookNetworkPolicies({
+      webhookPort: 8443,
+      metricsPort: 8888,
+      webhookPods: { "control-plane": "controller-manager" },
+      monitoringNamespace: "monitoring",
+    });
+    for (const [policyName, spec] of Object.entries(policies)) {
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${policyName}`,
         {

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
+import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
 import { TenantNamespace, type TenantQuota } from "../tenant";
 
 export interface TenantSpec {
@@ -23,6 +24,8 @@ export interface ZeroTrustPlatformArgs {
   readonly groupsPrefix: string;
   /** Gatekeeper and the constraint library; omitted only when a dev stack switches admission off. */
   readonly admission?: Omit<AdmissionArgs, "cluster" | "meshNamespaces">;
+  /** Image signature verification for tenant namespaces; omitted only when config switches it off. */
+  readonly signatures?: Omit<ImageSignaturesArgs, "cluster">;
 }
 
 export class ZeroTrustPlatform extends pulumi.ComponentResource {
@@ -38,6 +41,9 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    if (args.signatures) {
+      new ImageSignatures("image-signatures", { ...args.signatures, cluster: args.cluster }, { parent: this });
+    }
     const outbound = outboundPeers(args.tenants);
     const tenants = args.tenants.map(
       (tenant) =>
@@ -51,6 +57,7 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
             quota: tenant.quota,
             inboundPeers: tenant.allowedPeers,
             outboundPeers: outbound.get(tenant.name) ?? [],
+            namespaceLabels: args.signatures ? includeLabel : {},
           },
           { parent: this },
         ),

@@ -29,6 +29,8 @@ export interface TenantNamespaceArgs {
   readonly inboundPeers?: readonly string[];
   /** Namespaces this tenant may call (those that declared it as a peer). */
   readonly outboundPeers?: readonly string[];
+  /** Labels other platform components need on the namespace (signature verification, mesh). */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 export const tenantRoleName = "tenant-developer";
@@ -47,6 +49,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
         metadata: {
           name: args.name,
           labels: {
+            ...(args.namespaceLabels ?? {}),
             ...labels,
             ...podSecurityLabels("restricted", podSecurityStandardVersion),
           },

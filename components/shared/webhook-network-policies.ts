@@ -1,21 +1,28 @@
 /**
- * NetworkPolicies for Gatekeeper's namespace: nothing in or out except the admission webhook
- * (from the API server, whose source address the cluster does not fix), metrics scrapes from the
- * monitoring namespace, DNS, and Gatekeeper's own calls to the API server.
+ * NetworkPolicies for an admission controller's namespace (Gatekeeper, the signature verifier):
+ * nothing in or out except the webhook port (from the API server, whose source address the
+ * cluster does not fix), metrics scrapes from the monitoring namespace, DNS, and the controller's
+ * own calls to the API server.
  */
 import type * as k8s from "@pulumi/kubernetes";
 
 type PolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
-export const gatekeeperPorts = { webhook: 8443, metrics: 8888, health: 9090 } as const;
+export interface WebhookPolicyArgs {
+  readonly webhookPort: number;
+  readonly metricsPort: number;
+  /** Labels of the webhook pods. */
+  readonly webhookPods: Record<string, string>;
+  readonly monitoringNamespace: string;
+}
 
-export function gatekeeperNetworkPolicies(monitoringNamespace: string): Record<string, PolicySpec> {
+export function webhookNetworkPolicies(args: WebhookPolicyArgs): Record<string, PolicySpec> {
   return {
     "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
     "allow-webhook": {
-      podSelector: { matchLabels: { "control-plane": "controller-manager" } },
+      podSelector: { matchLabels: args.webhookPods },
       policyTypes: ["Ingress"],
-      ingress: [{ ports: [{ protocol: "TCP", port: gatekeeperPorts.webhook }] }],
+      ingress: [{ ports: [{ protocol: "TCP", port: args.webhookPort }] }],
     },
     "allow-metrics": {
       podSelector: {},
@@ -26,12 +33,12 @@ export function gatekeeperNetworkPolicies(monitoringNamespace: string): Record<s
             {
               namespaceSelector: {
                 matchExpressions: [
-                  { key: "kubernetes.io/metadata.name", operator: "In", values: [monitoringNamespace] },
+                  { key: "kubernetes.io/metadata.name", operator: "In", values: [args.monitoringNamespace] },
                 ],
               },
             },
           ],
-          ports: [{ protocol: "TCP", port: gatekeeperPorts.metrics }],
+          ports: [{ protocol: "TCP", port: args.metricsPort }],
         },
       ],
     },

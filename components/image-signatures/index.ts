@@ -1,0 +1,143 @@
+/**
+ * ImageSignatures: sigstore's policy-controller verifies image signatures at admission for every
+ * tenant namespace (C-ADM-5). Trust comes from config: cosign public keys and/or keyless
+ * (Fulcio) issuer + subject pairs. Dev may run in warn mode; staging and prod enforce.
+ *
+ * Why policy-controller rather than Connaisseur: it is maintained by the sigstore project that
+ * defines the signature formats, verifies keyless signatures natively, and its CRDs ship in its Go
+ * module at the pinned version, so every ClusterImagePolicy we render is schema-validated offline.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { webhookNetworkPolicies } from "../shared/webhook-network-policies";
+import { podSecurityLabels } from "../tenant";
+import { chartRepositories, images, podSecurityStandardVersion, upstream } from "../versions";
+
+export const signatureNamespace = "cosign-system";
+/** Tenant namespaces carry this label; the verifier judges only labelled namespaces. */
+export const includeLabel = { "policy.sigstore.dev/include": "true" } as const;
+
+export type SignatureAuthority =
+  | { readonly name: string; readonly publicKey: string }
+  | { readonly name: string; readonly keyless: { readonly issuer: string; readonly subject?: string; readonly subjectRegExp?: string } };
+
+export interface ImageSignaturesArgs {
+  readonly cluster: ClusterHandle;
+  /** enforce rejects unsigned images; warn admits them with a warning (dev only). */
+  readonly mode: "enforce" | "warn";
+  readonly authorities: readonly SignatureAuthority[];
+  /** Image globs that must be signed, besides everything from the cluster's registry. */
+  readonly images?: readonly pulumi.Input<string>[];
+  /** Weakens C-ADM-5: the webhook admits pods when the verifier is down. dev only. */
+  readonly webhookFailOpen?: boolean;
+  readonly replicas?: number;
+}
+
+export class ImageSignatures extends pulumi.ComponentResource {
+  constructor(name: string, args: ImageSignaturesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:admission:ImageSignatures", name, {}, opts);
+    if (args.authorities.length === 0) {
+      throw new Error("image signature verification needs at least one authority (a public key or a keyless identity)");
+    }
+    const child = { parent: this, provider: args.cluster.provider };
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: signatureNamespace,
+          labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
+          annotations: controlAnnotations("C-ADM-5"),
+        },
+      },
+      child,
+    );
+    const policies = webhookNetworkPolicies({
+      webhookPort: 8443,
+      metricsPort: 9090,
+      webhookPods: { "app.kubernetes.io/name": "policy-controller" },
+      monitoringNamespace: "monitoring",
+    });
+    for (const [policyName, spec] of Object.entries(policies)) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policyName}`,
+        {
+          metadata: { name: policyName, namespace: namespace.metadata.name, labels: managedByLabel, annotations: controlAnnotations("C-ADM-5") },
+          spec,
+        },
+        child,
+      );
+    }
+    const release = new k8s.helm.v3.Release(
+      `${name}-policy-controller`,
+      {
+        name: "policy-controller",
+        chart: upstream.policyController.chart,
+        version: upstream.policyController.chartVersion,
+        repositoryOpts: { repo: chartRepositories.policyController },
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        atomic: true,
+        cleanupOnFail: true,
+        values: policyControllerValues(args),
+      },
+      child,
+    );
+
+    const globs = [
+      ...(args.images ?? []),
+      ...(args.cluster.registry ? [args.cluster.registry.apply((r) => `${r.split("/")[0]}/**`)] : []),
+    ];
+    if (globs.length === 0) throw new Error("image signature verification needs image globs or a cluster registry");
+    new k8s.apiextensions.CustomResource(
+      `${name}-signed-images`,
+      {
+        apiVersion: "policy.sigstore.dev/v1beta1",
+        kind: "ClusterImagePolicy",
+        metadata: { name: "zt-signed-images", annotations: controlAnnotations("C-ADM-5") },
+        spec: {
+          mode: args.mode,
+          images: globs.map((glob) => ({ glob })),
+          authorities: args.authorities.map(authority),
+        },
+      },
+      { ...child, dependsOn: [release] },
+    );
+    this.registerOutputs({ namespace: namespace.metadata.name, mode: args.mode });
+  }
+}
+
+function authority(source: SignatureAuthority) {
+  if ("publicKey" in source) {
+    return { name: source.name, key: { data: source.publicKey, hashAlgorithm: "sha256" } };
+  }
+  const { issuer, subject, subjectRegExp } = source.keyless;
+  return {
+    name: source.name,
+    keyless: {
+      url: "https://fulcio.sigstore.dev",
+      identities: [{ issuer, ...(subject ? { subject } : {}), ...(subjectRegExp ? { subjectRegExp } : {}) }],
+    },
+  };
+}
+
+/** Chart values; exported so the render records exactly what is passed. */
+export function policyControllerValues(args: Pick<ImageSignaturesArgs, "webhookFailOpen" | "replicas">) {
+  return {
+    installCRDs: true,
+    webhook: {
+      replicaCount: args.replicas ?? 2,
+      image: { repository: images.policyController.repository, version: images.policyController.digest, pullPolicy: "Always" },
+      failurePolicy: args.webhookFailOpen ? "Ignore" : "Fail",
+      securityContext: { enabled: true, runAsUser: 65532 },
+      namespaceSelector: {
+        matchExpressions: [{ key: Object.keys(includeLabel)[0], operator: "In", values: ["true"] }],
+      },
+      resources: {
+        requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+        limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+      },
+    },
+  };
+}
