@@ -9,6 +9,7 @@ import { constraintNames, systemNamespaces } from "../components/admission";
 import {
   admission,
   checkGatekeeper,
+  checkSignatureVerification,
   constraints,
   enforcementActions,
   gatekeeperRelease,
@@ -148,6 +149,50 @@ describe("admission control", () => {
         .filter((p) => at(p.inputs, "metadata.namespace") === "gatekeeper-system")
         .map((p) => String(at(p.inputs, "metadata.name")));
       assert.ok(policies.includes("default-deny"));
+    },
+  );
+
+  proves(
+    ["C-ADM-5"],
+    "image signatures are verified for every tenant namespace: warn in dev, enforced in staging and prod",
+    async () => {
+      const dev = await stack("local");
+      assert.deepEqual(checkSignatureVerification(dev, "dev"), []);
+      const devPolicy = dev.ofType("kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy")[0];
+      assert.equal(at(devPolicy?.inputs, "spec.mode"), "warn");
+      assert.deepEqual(at(devPolicy?.inputs, "spec.images"), [{ glob: "localhost:5001/**" }]);
+      for (const name of ["aws-staging", "aws-prod", "azure-prod"]) {
+        const graph = await stack(name);
+        assert.deepEqual(checkSignatureVerification(graph, "prod"), [], name);
+      }
+      const prod = (await stack("aws-prod")).ofType(
+        "kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy",
+      )[0];
+      assert.deepEqual(at(prod?.inputs, "spec.images"), [
+        { glob: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/**" },
+      ]);
+    },
+  );
+
+  proves(
+    ["C-ADM-5"],
+    "the signature check fails when prod verification drops to warn or a tenant namespace is not opted in",
+    async () => {
+      const warn = editInputs("kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy", (props) => {
+        (props["spec"] as Record<string, unknown>)["mode"] = "warn";
+      });
+      assert.match(
+        checkSignatureVerification(await stack("aws-prod", { transformations: [warn] }), "prod").join(),
+        /warn mode/,
+      );
+      const unlabel = editInputs("kubernetes:core/v1:Namespace", (props) => {
+        const labels = (props["metadata"] as Record<string, Record<string, string>>)["labels"] ?? {};
+        delete labels["policy.sigstore.dev/include"];
+      });
+      assert.match(
+        checkSignatureVerification(await stack("aws-prod", { transformations: [unlabel] }), "prod").join(),
+        /tenant namespace storefront is not verified/,
+      );
     },
   );
 });

@@ -49,3 +49,27 @@ export function enforcementActions(graph: ResourceGraph): Record<string, string>
     ]),
   );
 }
+
+/** C-ADM-5: every tenant namespace is verified, in enforce mode outside dev, against configured authorities. */
+export function checkSignatureVerification(graph: ResourceGraph, tier: string): string[] {
+  const policy = graph.ofType("kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy")[0];
+  if (!policy) return ["no ClusterImagePolicy"];
+  const problems: string[] = [];
+  const mode = at(policy.inputs, "spec.mode");
+  if (tier !== "dev" && mode !== "enforce")
+    problems.push(`signature verification is in ${String(mode)} mode`);
+  if (((at(policy.inputs, "spec.authorities") ?? []) as unknown[]).length === 0)
+    problems.push("no signature authorities");
+  if (((at(policy.inputs, "spec.images") ?? []) as unknown[]).length === 0)
+    problems.push("no images are covered");
+  for (const ns of graph.ofType("kubernetes:core/v1:Namespace")) {
+    const labels = (at(ns.inputs, "metadata.labels") ?? {}) as Record<string, string>;
+    if (labels["zt-blueprint.io/tenant"] && labels["policy.sigstore.dev/include"] !== "true") {
+      problems.push(`tenant namespace ${String(at(ns.inputs, "metadata.name"))} is not verified`);
+    }
+  }
+  const release = graph.ofType(admission.release).find((r) => r.inputs["chart"] === "policy-controller");
+  if (at(release?.inputs, "values.webhook.failurePolicy") !== "Fail" && tier !== "dev")
+    problems.push("the verifier fails open");
+  return problems;
+}
