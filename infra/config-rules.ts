@@ -227,7 +227,8 @@ const signatureVerification: Rule = (config) => {
   if ((sig?.authorities ?? []).length === 0) {
     problems.push({
       path: [...path, "authorities"],
-      message: "needs at least one authority (a cosign public key, or a keyless issuer and subject) to verify against",
+      message:
+        "needs at least one authority (a cosign public key, or a keyless issuer and subject) to verify against",
     });
   }
   (sig?.authorities ?? []).forEach((authority, index) => {

@@ -120,7 +120,10 @@ const addons = z.strictObject({
                   name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
                   publicKey: z
                     .string()
-                    .regex(/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/, "must be a PEM public key"),
+                    .regex(
+                      /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/,
+                      "must be a PEM public key",
+                    ),
                 }),
                 z.strictObject({
                   name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),

@@ -218,7 +218,9 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
   };
 }
 
-function resolveSignatures(input: StackConfigInput): PlatformConfig["addons"]["admission"]["signatureVerification"] {
+function resolveSignatures(
+  input: StackConfigInput,
+): PlatformConfig["addons"]["admission"]["signatureVerification"] {
   const admission = input.addons?.admission;
   const sig = admission?.signatureVerification;
   const enforce = input.tier !== "dev" || sig?.enforceInDev === true;

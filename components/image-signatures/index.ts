@@ -21,7 +21,14 @@ export const includeLabel = { "policy.sigstore.dev/include": "true" } as const;
 
 export type SignatureAuthority =
   | { readonly name: string; readonly publicKey: string }
-  | { readonly name: string; readonly keyless: { readonly issuer: string; readonly subject?: string; readonly subjectRegExp?: string } };
+  | {
+      readonly name: string;
+      readonly keyless: {
+        readonly issuer: string;
+        readonly subject?: string;
+        readonly subjectRegExp?: string;
+      };
+    };
 
 export interface ImageSignaturesArgs {
   readonly cluster: ClusterHandle;
@@ -39,7 +46,9 @@ export class ImageSignatures extends pulumi.ComponentResource {
   constructor(name: string, args: ImageSignaturesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zt-blueprint:admission:ImageSignatures", name, {}, opts);
     if (args.authorities.length === 0) {
-      throw new Error("image signature verification needs at least one authority (a public key or a keyless identity)");
+      throw new Error(
+        "image signature verification needs at least one authority (a public key or a keyless identity)",
+      );
     }
     const child = { parent: this, provider: args.cluster.provider };
     const namespace = new k8s.core.v1.Namespace(
@@ -63,7 +72,12 @@ export class ImageSignatures extends pulumi.ComponentResource {
       new k8s.networking.v1.NetworkPolicy(
         `${name}-${policyName}`,
         {
-          metadata: { name: policyName, namespace: namespace.metadata.name, labels: managedByLabel, annotations: controlAnnotations("C-ADM-5") },
+          metadata: {
+            name: policyName,
+            namespace: namespace.metadata.name,
+            labels: managedByLabel,
+            annotations: controlAnnotations("C-ADM-5"),
+          },
           spec,
         },
         child,
@@ -89,7 +103,8 @@ export class ImageSignatures extends pulumi.ComponentResource {
       ...(args.images ?? []),
       ...(args.cluster.registry ? [args.cluster.registry.apply((r) => `${r.split("/")[0]}/**`)] : []),
     ];
-    if (globs.length === 0) throw new Error("image signature verification needs image globs or a cluster registry");
+    if (globs.length === 0)
+      throw new Error("image signature verification needs image globs or a cluster registry");
     new k8s.apiextensions.CustomResource(
       `${name}-signed-images`,
       {
@@ -128,7 +143,11 @@ export function policyControllerValues(args: Pick<ImageSignaturesArgs, "webhookF
     installCRDs: true,
     webhook: {
       replicaCount: args.replicas ?? 2,
-      image: { repository: images.policyController.repository, version: images.policyController.digest, pullPolicy: "Always" },
+      image: {
+        repository: images.policyController.repository,
+        version: images.policyController.digest,
+        pullPolicy: "Always",
+      },
       failurePolicy: args.webhookFailOpen ? "Ignore" : "Fail",
       securityContext: { enabled: true, runAsUser: 65532 },
       namespaceSelector: {

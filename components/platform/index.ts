@@ -42,7 +42,11 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
       );
     }
     if (args.signatures) {
-      new ImageSignatures("image-signatures", { ...args.signatures, cluster: args.cluster }, { parent: this });
+      new ImageSignatures(
+        "image-signatures",
+        { ...args.signatures, cluster: args.cluster },
+        { parent: this },
+      );
     }
     const outbound = outboundPeers(args.tenants);
     const tenants = args.tenants.map(
