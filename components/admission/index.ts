@@ -7,10 +7,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import { controlAnnotations, managedByLabel } from "../shared/labels";
-import { podSecurityLabels } from "../tenant";
-import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
-import { webhookNetworkPolicies } from "../shared/webhook-network-policies";
+import { controlAnnotations } from "../shared/labels";
+import { chartRepositories, upstream } from "../versions";
+import { webhookNamespace } from "../shared/platform-namespace";
 import { constraintTemplate, templateName, templateSpecs, type TemplateSpec } from "./templates";
 import { gatekeeperValues } from "./values";
 
@@ -54,44 +53,21 @@ export class Admission extends pulumi.ComponentResource {
     super("zt-blueprint:admission:Admission", name, {}, opts);
     const child = { parent: this, provider: args.cluster.provider };
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
+    const namespace = webhookNamespace(
+      name,
       {
-        metadata: {
-          name: gatekeeperNamespace,
-          labels: {
-            ...managedByLabel,
-            ...podSecurityLabels("restricted", podSecurityStandardVersion),
-            // Gatekeeper does not judge its own namespace (avoids locking itself out).
-            "admission.gatekeeper.sh/ignore": "no-self-managing",
-          },
-          annotations: controlAnnotations("C-ADM-1"),
+        namespace: gatekeeperNamespace,
+        control: "C-ADM-1",
+        // Gatekeeper does not judge its own namespace (avoids locking itself out).
+        extraLabels: { "admission.gatekeeper.sh/ignore": "no-self-managing" },
+        webhook: {
+          webhookPort: 8443,
+          metricsPort: 8888,
+          webhookPods: { "control-plane": "controller-manager" },
         },
       },
       child,
     );
-
-    const policies = webhookNetworkPolicies({
-      webhookPort: 8443,
-      metricsPort: 8888,
-      webhookPods: { "control-plane": "controller-manager" },
-      monitoringNamespace: "monitoring",
-    });
-    for (const [policyName, spec] of Object.entries(policies)) {
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policyName}`,
-        {
-          metadata: {
-            name: policyName,
-            namespace: namespace.metadata.name,
-            labels: managedByLabel,
-            annotations: controlAnnotations("C-ADM-1"),
-          },
-          spec,
-        },
-        child,
-      );
-    }
 
     const release = new k8s.helm.v3.Release(
       `${name}-gatekeeper`,

@@ -1,9 +1,6 @@
-/**
- * A kubeconfig for the Kubernetes provider that holds no credential: `aws eks get-token` mints a
- * short-lived token from the runner's own IAM identity each time (C-CL-4: no static admin
- * credentials). It is still marked secret, because it names the endpoint and CA.
- */
-import * as pulumi from "@pulumi/pulumi";
+/** The EKS kubeconfig: `aws eks get-token` with the runner's IAM identity (no static credential). */
+import type * as pulumi from "@pulumi/pulumi";
+import { execKubeconfig } from "../cluster/kubeconfig";
 
 export function eksKubeconfig(
   clusterName: pulumi.Input<string>,
@@ -11,28 +8,8 @@ export function eksKubeconfig(
   caData: pulumi.Input<string>,
   region: string,
 ): pulumi.Output<string> {
-  return pulumi.secret(
-    pulumi.all([clusterName, endpoint, caData]).apply(([name, server, ca]) =>
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name, cluster: { server, "certificate-authority-data": ca } }],
-        contexts: [{ name, context: { cluster: name, user: name } }],
-        "current-context": name,
-        users: [
-          {
-            name,
-            user: {
-              exec: {
-                apiVersion: "client.authentication.k8s.io/v1beta1",
-                command: "aws",
-                args: ["eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"],
-                interactiveMode: "Never",
-              },
-            },
-          },
-        ],
-      }),
-    ),
-  );
+  return execKubeconfig(clusterName, endpoint, caData, (name) => ({
+    command: "aws",
+    args: ["eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"],
+  }));
 }

@@ -10,10 +10,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import { controlAnnotations, managedByLabel } from "../shared/labels";
-import { webhookNetworkPolicies } from "../shared/webhook-network-policies";
-import { podSecurityLabels } from "../tenant";
-import { chartRepositories, images, podSecurityStandardVersion, upstream } from "../versions";
+import { controlAnnotations } from "../shared/labels";
+import { webhookNamespace } from "../shared/platform-namespace";
+import { chartRepositories, images, upstream } from "../versions";
 
 export const signatureNamespace = "cosign-system";
 /** Tenant namespaces carry this label; the verifier judges only labelled namespaces. */
@@ -51,38 +50,19 @@ export class ImageSignatures extends pulumi.ComponentResource {
       );
     }
     const child = { parent: this, provider: args.cluster.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
+    const namespace = webhookNamespace(
+      name,
       {
-        metadata: {
-          name: signatureNamespace,
-          labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
-          annotations: controlAnnotations("C-ADM-5"),
+        namespace: signatureNamespace,
+        control: "C-ADM-5",
+        webhook: {
+          webhookPort: 8443,
+          metricsPort: 9090,
+          webhookPods: { "app.kubernetes.io/name": "policy-controller" },
         },
       },
       child,
     );
-    const policies = webhookNetworkPolicies({
-      webhookPort: 8443,
-      metricsPort: 9090,
-      webhookPods: { "app.kubernetes.io/name": "policy-controller" },
-      monitoringNamespace: "monitoring",
-    });
-    for (const [policyName, spec] of Object.entries(policies)) {
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policyName}`,
-        {
-          metadata: {
-            name: policyName,
-            namespace: namespace.metadata.name,
-            labels: managedByLabel,
-            annotations: controlAnnotations("C-ADM-5"),
-          },
-          spec,
-        },
-        child,
-      );
-    }
     const release = new k8s.helm.v3.Release(
       `${name}-policy-controller`,
       {

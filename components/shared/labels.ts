@@ -11,3 +11,13 @@ export const controlsAnnotation = "zt-blueprint.io/controls";
 export function controlAnnotations(...controlIds: string[]): Record<string, string> {
   return { [controlsAnnotation]: [...controlIds].sort().join(",") };
 }
+
+/** Pod Security Admission labels: enforce, audit and warn at one level, each pinned to a version. */
+export function podSecurityLabels(level: "restricted" | "baseline", version: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const mode of ["enforce", "audit", "warn"]) {
+    labels[`pod-security.kubernetes.io/${mode}`] = level;
+    labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+  }
+  return labels;
+}

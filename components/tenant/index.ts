@@ -8,7 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { podSecurityStandardVersion } from "../versions";
 import { tenantNetworkPolicies } from "./network-policies";
 import { limitRangeSpec, resourceQuotaSpec, type TenantQuota } from "./quotas";
@@ -121,13 +121,4 @@ export class TenantNamespace extends pulumi.ComponentResource {
     this.namespace = namespace;
     this.registerOutputs({ namespace });
   }
-}
-
-export function podSecurityLabels(level: "restricted" | "baseline", version: string): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const mode of ["enforce", "audit", "warn"]) {
-    labels[`pod-security.kubernetes.io/${mode}`] = level;
-    labels[`pod-security.kubernetes.io/${mode}-version`] = version;
-  }
-  return labels;
 }
