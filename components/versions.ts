@@ -146,6 +146,7 @@ export const eksNodeAmiType = "BOTTLEROCKET_x86_64";
 /** Where the pinned upstream charts are published (used by `pulumi up`; verify uses the Go modules). */
 export const chartRepositories = {
   gatekeeper: "https://open-policy-agent.github.io/gatekeeper/charts",
+  trivyOperator: "https://aquasecurity.github.io/helm-charts",
   policyController: "https://sigstore.github.io/helm-charts",
 } as const;
 

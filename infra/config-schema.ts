@@ -149,6 +149,15 @@ const addons = z.strictObject({
     .strictObject({
       ...toggle,
       severity: z.enum(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]).optional(),
+      /** Internal mirrors of Trivy's databases (air-gapped clusters), e.g. registry.example.com/aquasec/trivy-db. */
+      dbRepository: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "must be a registry/repository path")
+        .optional(),
+      javaDbRepository: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "must be a registry/repository path")
+        .optional(),
     })
     .optional(),
   monitoring: z.strictObject({ ...toggle }).optional(),

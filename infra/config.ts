@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { SignatureAuthority } from "../components/image-signatures";
+import type { Severity } from "../components/scanning";
 import type { KubernetesVersion } from "../components/versions";
 import { configRules, type ConfigProblem } from "./config-rules";
 import { secretKeys, stackConfigSchema, stringKeys, type StackConfigInput } from "./config-schema";
@@ -68,7 +69,11 @@ export interface PlatformConfig {
       };
     };
     readonly runtimeSecurity: AddonToggle;
-    readonly scanning: AddonToggle & { readonly severity: string };
+    readonly scanning: AddonToggle & {
+      readonly severity: Severity;
+      readonly dbRepository?: string;
+      readonly javaDbRepository?: string;
+    };
     readonly monitoring: AddonToggle;
     readonly externalSecrets: AddonToggle & { readonly refreshInterval: string };
     readonly identityProvider: AddonToggle;
@@ -189,6 +194,8 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       scanning: {
         enabled: enabled(addons.scanning),
         severity: addons.scanning?.severity ?? (input.tier === "prod" ? "HIGH" : "MEDIUM"),
+        ...(addons.scanning?.dbRepository ? { dbRepository: addons.scanning.dbRepository } : {}),
+        ...(addons.scanning?.javaDbRepository ? { javaDbRepository: addons.scanning.javaDbRepository } : {}),
       },
       monitoring: { enabled: enabled(addons.monitoring) },
       externalSecrets: {

@@ -36,6 +36,21 @@ export async function runProgram(): Promise<Record<string, unknown>> {
           },
         }
       : {}),
+    ...(config.addons.scanning.enabled
+      ? {
+          scanning: {
+            severity: config.addons.scanning.severity,
+            ...(config.addons.scanning.dbRepository
+              ? { dbRepository: config.addons.scanning.dbRepository }
+              : {}),
+            ...(config.addons.scanning.javaDbRepository
+              ? { javaDbRepository: config.addons.scanning.javaDbRepository }
+              : {}),
+            // The chart's ServiceMonitor needs the monitoring add-on's CRDs; it comes with that add-on.
+            serviceMonitor: false,
+          },
+        }
+      : {}),
     ...(config.addons.admission.signatureVerification.enabled
       ? {
           signatures: {

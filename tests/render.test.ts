@@ -71,6 +71,7 @@ describe("offline render", () => {
     assert.deepEqual(manifests, [
       "admission-Admission--admission.yaml",
       "admission-ImageSignatures--image-signatures.yaml",
+      "runtime-Scanning--scanning.yaml",
       "tenancy-TenantNamespace--tenant-payments.yaml",
       "tenancy-TenantNamespace--tenant-storefront.yaml",
     ]);

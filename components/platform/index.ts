@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
+import { Scanning, type ScanningArgs } from "../scanning";
 import { TenantNamespace, type TenantQuota } from "../tenant";
 
 export interface TenantSpec {
@@ -26,6 +27,8 @@ export interface ZeroTrustPlatformArgs {
   readonly admission?: Omit<AdmissionArgs, "cluster" | "meshNamespaces">;
   /** Image signature verification for tenant namespaces; omitted only when config switches it off. */
   readonly signatures?: Omit<ImageSignaturesArgs, "cluster">;
+  /** In-cluster scanning (Trivy operator); omitted only when a dev stack switches it off. */
+  readonly scanning?: Omit<ScanningArgs, "cluster">;
 }
 
 export class ZeroTrustPlatform extends pulumi.ComponentResource {
@@ -47,6 +50,9 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
         { ...args.signatures, cluster: args.cluster },
         { parent: this },
       );
+    }
+    if (args.scanning) {
+      new Scanning("scanning", { ...args.scanning, cluster: args.cluster }, { parent: this });
     }
     const outbound = outboundPeers(args.tenants);
     const tenants = args.tenants.map(

@@ -1,0 +1,121 @@
+/**
+ * Scanning: the Trivy operator from its pinned chart (C-RT-2): vulnerability, config-audit,
+ * exposed-secret, RBAC and infra assessments of every workload, reports as Kubernetes objects,
+ * metrics for Prometheus. Its namespace is restricted and default-deny; scan jobs may reach the
+ * API server, DNS and registries (HTTPS) only.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
+import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { trivyOperatorValues, type Severity } from "./values";
+
+export { severitiesFrom, type Severity } from "./values";
+
+export const scanningNamespace = "trivy-system";
+
+export interface ScanningArgs {
+  readonly cluster: ClusterHandle;
+  /** Lowest severity reported (prod: HIGH). */
+  readonly severity: Severity;
+  readonly dbRepository?: string;
+  readonly javaDbRepository?: string;
+  /** Create the chart's ServiceMonitor (when the monitoring add-on is on). */
+  readonly serviceMonitor: boolean;
+}
+
+export class Scanning extends pulumi.ComponentResource {
+  constructor(name: string, args: ScanningArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:runtime:Scanning", name, {}, opts);
+    const child = { parent: this, provider: args.cluster.provider };
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: scanningNamespace,
+          labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
+          annotations: controlAnnotations("C-RT-2"),
+        },
+      },
+      child,
+    );
+    const meta = (policy: string) => ({
+      name: policy,
+      namespace: namespace.metadata.name,
+      labels: managedByLabel,
+      annotations: controlAnnotations("C-RT-2"),
+    });
+    const kubeSystem = {
+      namespaceSelector: {
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }],
+      },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    };
+    const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
+      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      "allow-metrics": {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "trivy-operator" } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchExpressions: [
+                    { key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] },
+                  ],
+                },
+              },
+            ],
+            ports: [{ protocol: "TCP", port: 8080 }],
+          },
+        ],
+      },
+      // Scan jobs pull images and the vulnerability DB over HTTPS and report to the API server.
+      "allow-dns-api-and-registries": {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [kubeSystem],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+          {
+            ports: [
+              { protocol: "TCP", port: 443 },
+              { protocol: "TCP", port: 6443 },
+            ],
+          },
+        ],
+      },
+    };
+    for (const [policy, spec] of Object.entries(policies)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-${policy}`, { metadata: meta(policy), spec }, child);
+    }
+    new k8s.helm.v3.Release(
+      `${name}-trivy-operator`,
+      {
+        name: "trivy-operator",
+        chart: upstream.trivyOperator.chart,
+        version: upstream.trivyOperator.chartVersion,
+        repositoryOpts: { repo: chartRepositories.trivyOperator },
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        atomic: true,
+        cleanupOnFail: true,
+        values: trivyOperatorValues({
+          severity: args.severity,
+          serviceMonitor: args.serviceMonitor,
+          ...(args.dbRepository ? { dbRepository: args.dbRepository } : {}),
+          ...(args.javaDbRepository ? { javaDbRepository: args.javaDbRepository } : {}),
+        }),
+      },
+      child,
+    );
+    this.registerOutputs({ namespace: namespace.metadata.name, severity: args.severity });
+  }
+}
