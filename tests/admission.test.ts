@@ -105,6 +105,17 @@ describe("admission control", () => {
       assert.deepEqual(at(constraintNamed(graph, "service-exposure").inputs, "spec.parameters"), {
         allowedNamespaces: ["istio-ingress"],
       });
+      const tenants = ["storefront", "payments", "analytics"];
+      for (const name of ["allowed-images", "resource-hygiene", "mesh-injection"]) {
+        assert.deepEqual(at(constraintNamed(graph, name).inputs, "spec.match.namespaces"), tenants, name);
+      }
+      for (const name of ["pod-security", "service-exposure"]) {
+        assert.deepEqual(
+          at(constraintNamed(graph, name).inputs, "spec.match.excludedNamespaces"),
+          [...systemNamespaces],
+          name,
+        );
+      }
       assert.deepEqual(at(constraintNamed(graph, "mesh-injection").inputs, "spec.match.namespaces"), [
         "storefront",
         "payments",

@@ -42,7 +42,7 @@ export interface AdmissionArgs {
   readonly requireDigests: boolean;
   /** Namespaces where LoadBalancer/NodePort services are allowed (the ingress gateway's). */
   readonly ingressNamespaces?: readonly string[];
-  /** Tenant (mesh) namespaces: pods there may not opt out of sidecar injection. */
+  /** Tenant (mesh) namespaces, where the tenant-scoped constraints apply. */
   readonly meshNamespaces?: readonly string[];
 }
 
@@ -104,7 +104,7 @@ export class Admission extends pulumi.ComponentResource {
     };
 
     for (const spec of templateSpecs) {
-      if (spec.folder === "mesh-injection" && (args.meshNamespaces ?? []).length === 0) continue;
+      if (spec.scope === "tenants" && (args.meshNamespaces ?? []).length === 0) continue;
       const template = new k8s.apiextensions.CustomResource(
         `${name}-${spec.folder}-template`,
         constraintTemplate(spec, controlAnnotations(...spec.controls)),
@@ -133,7 +133,7 @@ export class Admission extends pulumi.ComponentResource {
 function constraintMatch(spec: TemplateSpec, meshNamespaces: readonly string[]) {
   return {
     kinds: spec.matchKinds.map((k) => ({ apiGroups: [...k.apiGroups], kinds: [...k.kinds] })),
-    ...(spec.folder === "mesh-injection"
+    ...(spec.scope === "tenants"
       ? { namespaces: [...meshNamespaces] }
       : { excludedNamespaces: [...systemNamespaces] }),
   };

@@ -22,6 +22,12 @@ export interface TemplateSpec {
   }[];
   /** openAPIV3Schema of the constraint's parameters. */
   readonly parameters?: Record<string, unknown>;
+  /**
+   * "all": every namespace but the system ones. "tenants": tenant namespaces only, for rules about
+   * what tenants build and run (images, ownership, mesh membership); platform add-ons run pinned
+   * upstream images configured in code (components/versions.ts).
+   */
+  readonly scope: "all" | "tenants";
 }
 
 const pods = [{ apiGroups: [""], kinds: ["Pod"] }] as const;
@@ -29,6 +35,7 @@ const pods = [{ apiGroups: [""], kinds: ["Pod"] }] as const;
 export const templateSpecs: readonly TemplateSpec[] = [
   {
     folder: "pod-security",
+    scope: "all",
     kind: "ZtPodSecurity",
     controls: ["C-ADM-2"],
     description:
@@ -37,6 +44,7 @@ export const templateSpecs: readonly TemplateSpec[] = [
   },
   {
     folder: "allowed-images",
+    scope: "tenants",
     kind: "ZtAllowedImages",
     controls: ["C-ADM-3"],
     description: "Images only from allowed registries, never :latest or untagged, by digest where required.",
@@ -51,6 +59,7 @@ export const templateSpecs: readonly TemplateSpec[] = [
   },
   {
     folder: "resource-hygiene",
+    scope: "tenants",
     kind: "ZtResourceHygiene",
     controls: ["C-ADM-4"],
     description: "Requests and limits on every container, ownership labels on every pod, nothing in default.",
@@ -62,6 +71,7 @@ export const templateSpecs: readonly TemplateSpec[] = [
   },
   {
     folder: "service-exposure",
+    scope: "all",
     kind: "ZtServiceExposure",
     controls: ["C-ADM-7"],
     description: "LoadBalancer and NodePort services only in the ingress namespaces.",
@@ -73,6 +83,7 @@ export const templateSpecs: readonly TemplateSpec[] = [
   },
   {
     folder: "mesh-injection",
+    scope: "tenants",
     kind: "ZtMeshInjection",
     controls: ["C-MESH-4"],
     description: "Pods in mesh namespaces may not opt out of sidecar injection.",

@@ -44,7 +44,8 @@ export function trivyOperatorValues(args: TrivyValuesArgs): Record<string, unkno
       configAuditScannerEnabled: true,
       exposedSecretScannerEnabled: true,
       rbacAssessmentScannerEnabled: true,
-      infraAssessmentScannerEnabled: true,
+      // The node collector needs hostPath mounts, which the pod-security constraint denies.
+      infraAssessmentScannerEnabled: false,
       scanJobsConcurrentLimit: 3,
       metricsVulnIdEnabled: true,
     },
