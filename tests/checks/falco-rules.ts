@@ -45,7 +45,8 @@ export function checkFalcoRules(text: string): string[] {
   const defined = new Set<string>();
   items.forEach((item, index) => {
     const kinds = ["list", "macro", "rule"].filter((k) => k in item);
-    const label = `item ${index} (${String(item[kinds[0] ?? "rule"] ?? "?")})`;
+    const named = item[kinds[0] ?? "rule"];
+    const label = `item ${index} (${typeof named === "string" ? named : "?"})`;
     if (kinds.length !== 1) {
       problems.push(`${label}: must be exactly one of list, macro, rule`);
       return;
@@ -67,8 +68,8 @@ export function checkFalcoRules(text: string): string[] {
     }
     if (kind === "rule") {
       for (const field of ["desc", "output", "priority"]) {
-        if (typeof item[field] !== "string" || (item[field] as string).trim() === "")
-          problems.push(`${label}: no ${field}`);
+        const value = item[field];
+        if (typeof value !== "string" || value.trim() === "") problems.push(`${label}: no ${field}`);
       }
       if (!priorities.has(String(item["priority"]).toUpperCase()))
         problems.push(`${label}: unknown priority ${String(item["priority"])}`);
@@ -85,6 +86,6 @@ export function checkFalcoRules(text: string): string[] {
 /** Bare words of a condition: not quoted, not a field (fields contain a dot), not an operator. */
 export function references(condition: string): string[] {
   const unquoted = condition.replace(/"[^"]*"|'[^']*'/g, " ");
-  const words = unquoted.match(/[A-Za-z_][A-Za-z0-9_.\[\]]*/g) ?? [];
+  const words = unquoted.match(/[A-Za-z_][A-Za-z0-9_.[\]]*/g) ?? [];
   return [...new Set(words.filter((w) => !w.includes(".") && !keywords.has(w.toLowerCase())))];
 }
