@@ -53,8 +53,9 @@ export const pythonTools = {
 export interface UpstreamRelease {
   readonly chart: string;
   readonly chartVersion: string;
-  readonly module: string;
-  readonly moduleVersion: string;
+  /** The Go module that carries the chart and/or CRDs; absent when no such module exists. */
+  readonly module?: string;
+  readonly moduleVersion?: string;
   /** The chart's folder inside the module, or undefined with the reason it cannot be had offline. */
   readonly chartDir: string | { readonly unavailable: string };
   /** CRD files or folders inside the module. */
@@ -100,6 +101,15 @@ export const upstream = {
         "package on the registries this project builds from; the CRDs come from the controller's module",
     },
     crds: ["config/300-clusterimagepolicy.yaml", "config/300-trustroot.yaml"],
+  },
+  falco: {
+    chart: "falco",
+    chartVersion: "9.1.0",
+    chartDir: {
+      unavailable:
+        "Falco's chart is published from falcosecurity/charts, which is not a Go module; Falco itself is C++ and has no Go module with CRDs or charts",
+    },
+    crds: [],
   },
   istio: {
     chart: "istiod",
@@ -147,6 +157,7 @@ export const eksNodeAmiType = "BOTTLEROCKET_x86_64";
 export const chartRepositories = {
   gatekeeper: "https://open-policy-agent.github.io/gatekeeper/charts",
   trivyOperator: "https://aquasecurity.github.io/helm-charts",
+  falco: "https://falcosecurity.github.io/charts",
   policyController: "https://sigstore.github.io/helm-charts",
 } as const;
 

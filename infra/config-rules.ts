@@ -242,6 +242,34 @@ const signatureVerification: Rule = (config) => {
   return problems;
 };
 
+const alertSinks: Rule = (config) => {
+  const runtime = config.addons?.runtimeSecurity;
+  if (runtime?.enabled === false) return [];
+  const sinks = runtime?.alertSinks ?? [];
+  const path = ["addons", "runtimeSecurity", "alertSinks"];
+  if (sinks.length === 0) {
+    return [
+      {
+        path,
+        message:
+          "needs at least one sink (webhook, cloudwatch-logs on aws, azure-event-hub on azure): alerts nobody receives are no control (C-RT-1)",
+      },
+    ];
+  }
+  return sinks.flatMap((sink, index) => {
+    const cloud =
+      sink.type === "cloudwatch-logs" ? "aws" : sink.type === "azure-event-hub" ? "azure" : undefined;
+    return cloud && cloud !== config.cloud
+      ? [
+          {
+            path: [...path, index, "type"],
+            message: `"${sink.type}" needs cloud "${cloud}"; this stack is "${config.cloud}"`,
+          },
+        ]
+      : [];
+  });
+};
+
 const knownConstraints: Rule = (config) =>
   Object.keys(config.enforcement?.constraintOverrides ?? {})
     .filter((name) => !constraintNames.includes(name))
@@ -363,6 +391,7 @@ export const configRules: readonly Rule[] = [
   addonsOnOutsideDev,
   webhookFailOpen,
   knownConstraints,
+  alertSinks,
   signatureVerification,
   prodEnforcement,
   tenantReferences,

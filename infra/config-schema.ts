@@ -144,7 +144,45 @@ const addons = z.strictObject({
         .optional(),
     })
     .optional(),
-  runtimeSecurity: z.strictObject({ ...toggle }).optional(),
+  runtimeSecurity: z
+    .strictObject({
+      ...toggle,
+      /** Where falcosidekick sends alerts (C-RT-1); at least one. */
+      alertSinks: z
+        .array(
+          z.discriminatedUnion(
+            "type",
+            [
+              z.strictObject({
+                type: z.literal("webhook"),
+                url: z.url({ protocol: /^https$/, error: "must be an https URL" }),
+              }),
+              z.strictObject({
+                type: z.literal("cloudwatch-logs"),
+                logGroupArn: z
+                  .string()
+                  .regex(
+                    /^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:log-group:[\w./#-]+$/,
+                    "must be a CloudWatch log group ARN",
+                  ),
+              }),
+              z.strictObject({
+                type: z.literal("azure-event-hub"),
+                eventHubId: z
+                  .string()
+                  .regex(
+                    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.EventHub\/namespaces\/[^/]+\/eventhubs\/[^/]+$/i,
+                    "must be an Event Hub resource ID",
+                  ),
+              }),
+            ],
+            { error: 'must be a sink of type "webhook", "cloudwatch-logs" or "azure-event-hub"' },
+          ),
+        )
+        .optional(),
+      minimumPriority: z.enum(["critical", "error", "warning", "notice"]).optional(),
+    })
+    .optional(),
   scanning: z
     .strictObject({
       ...toggle,

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { SignatureAuthority } from "../components/image-signatures";
+import type { AlertPriority, AlertSink } from "../components/runtime-security";
 import type { Severity } from "../components/scanning";
 import type { KubernetesVersion } from "../components/versions";
 import { configRules, type ConfigProblem } from "./config-rules";
@@ -68,7 +69,10 @@ export interface PlatformConfig {
         readonly images?: readonly string[];
       };
     };
-    readonly runtimeSecurity: AddonToggle;
+    readonly runtimeSecurity: AddonToggle & {
+      readonly alertSinks: readonly AlertSink[];
+      readonly minimumPriority: AlertPriority;
+    };
     readonly scanning: AddonToggle & {
       readonly severity: Severity;
       readonly dbRepository?: string;
@@ -190,7 +194,13 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         allowedRegistries: addons.admission?.allowedRegistries ?? [],
         signatureVerification: resolveSignatures(input),
       },
-      runtimeSecurity: { enabled: enabled(addons.runtimeSecurity) },
+      runtimeSecurity: {
+        enabled: enabled(addons.runtimeSecurity),
+        alertSinks: (addons.runtimeSecurity?.alertSinks ?? []).map((sink): AlertSink =>
+          sink.type === "cloudwatch-logs" ? { ...sink, region: sink.logGroupArn.split(":")[3] ?? "" } : sink,
+        ),
+        minimumPriority: addons.runtimeSecurity?.minimumPriority ?? "warning",
+      },
       scanning: {
         enabled: enabled(addons.scanning),
         severity: addons.scanning?.severity ?? (input.tier === "prod" ? "HIGH" : "MEDIUM"),

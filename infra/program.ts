@@ -36,6 +36,14 @@ export async function runProgram(): Promise<Record<string, unknown>> {
           },
         }
       : {}),
+    ...(config.addons.runtimeSecurity.enabled
+      ? {
+          runtimeSecurity: {
+            sinks: config.addons.runtimeSecurity.alertSinks,
+            minimumPriority: config.addons.runtimeSecurity.minimumPriority,
+          },
+        }
+      : {}),
     ...(config.addons.scanning.enabled
       ? {
           scanning: {

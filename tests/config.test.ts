@@ -26,8 +26,13 @@ const signed = {
   },
 };
 
+/** Runtime alerts go somewhere (C-RT-1). */
+const sinks = {
+  runtimeSecurity: { alertSinks: [{ type: "webhook", url: "https://alerts.example.com/falco" }] },
+};
+
 const valid: Config = {
-  addons: { admission: signed },
+  addons: { admission: signed, ...sinks },
   cloud: "existing",
   tier: "dev",
   kubernetesVersion: "1.35",
@@ -262,7 +267,7 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "prod with a fail-open admission webhook (weakens C-ADM-1)",
-      config: withTier("prod", { addons: { admission: { ...signed, webhookFailOpen: true } } }),
+      config: withTier("prod", { addons: { ...sinks, admission: { ...signed, webhookFailOpen: true } } }),
       expected: [
         { key: "zt-blueprint:addons.admission.webhookFailOpen", says: /refused in prod.*fail closed/ },
       ],
@@ -300,7 +305,9 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "prod switching signature verification off without the explicit key",
-      config: withTier("prod", { addons: { admission: { signatureVerification: { enabled: false } } } }),
+      config: withTier("prod", {
+        addons: { ...sinks, admission: { signatureVerification: { enabled: false } } },
+      }),
       expected: [
         {
           key: "zt-blueprint:addons.admission.signatureVerification.enabled",
@@ -310,7 +317,7 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "signature verification without any authority",
-      config: withTier("prod", { addons: { admission: { signatureVerification: {} } } }),
+      config: withTier("prod", { addons: { ...sinks, admission: { signatureVerification: {} } } }),
       expected: [
         {
           key: "zt-blueprint:addons.admission.signatureVerification.authorities",
@@ -322,6 +329,7 @@ describe("stack config: refused before anything is registered", () => {
       name: "a keyless authority that trusts every identity of its issuer",
       config: withTier("prod", {
         addons: {
+          ...sinks,
           admission: {
             signatureVerification: {
               authorities: [
@@ -349,7 +357,7 @@ describe("stack config: refused before anything is registered", () => {
       name: "a registry pattern that is not a registry host",
       config: {
         ...valid,
-        addons: { admission: { ...signed, allowedRegistries: ["https://registry.example.com"] } },
+        addons: { ...sinks, admission: { ...signed, allowedRegistries: ["https://registry.example.com"] } },
       },
       expected: [{ key: "zt-blueprint:addons.admission.allowedRegistries[0]", says: /registry host/ }],
     },
@@ -360,6 +368,60 @@ describe("stack config: refused before anything is registered", () => {
         {
           key: 'zt-blueprint:enforcement.constraintOverrides["no-such-rule"]',
           says: /names no constraint; constraints: pod-security/,
+        },
+      ],
+    },
+    {
+      name: "runtime security without an alert sink",
+      config: { ...valid, addons: { admission: signed } },
+      expected: [{ key: "zt-blueprint:addons.runtimeSecurity.alertSinks", says: /at least one sink/ }],
+    },
+    {
+      name: "an alert sink of an unknown type",
+      config: {
+        ...valid,
+        addons: { admission: signed, runtimeSecurity: { alertSinks: [{ type: "pagerduty", key: "x" }] } },
+      },
+      expected: [
+        {
+          key: "zt-blueprint:addons.runtimeSecurity.alertSinks[0].type",
+          says: /got "pagerduty"; must be a sink of type "webhook", "cloudwatch-logs" or "azure-event-hub"/,
+        },
+      ],
+    },
+    {
+      name: "an alert webhook that is not https",
+      config: {
+        ...valid,
+        addons: {
+          admission: signed,
+          runtimeSecurity: { alertSinks: [{ type: "webhook", url: "http://alerts.example.com/x" }] },
+        },
+      },
+      expected: [
+        { key: "zt-blueprint:addons.runtimeSecurity.alertSinks[0].url", says: /must be an https URL/ },
+      ],
+    },
+    {
+      name: "a CloudWatch sink on a non-AWS stack",
+      config: {
+        ...valid,
+        addons: {
+          admission: signed,
+          runtimeSecurity: {
+            alertSinks: [
+              {
+                type: "cloudwatch-logs",
+                logGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/falco",
+              },
+            ],
+          },
+        },
+      },
+      expected: [
+        {
+          key: "zt-blueprint:addons.runtimeSecurity.alertSinks[0].type",
+          says: /needs cloud "aws"; this stack is "existing"/,
         },
       ],
     },

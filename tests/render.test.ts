@@ -71,6 +71,7 @@ describe("offline render", () => {
     assert.deepEqual(manifests, [
       "admission-Admission--admission.yaml",
       "admission-ImageSignatures--image-signatures.yaml",
+      "runtime-RuntimeSecurity--runtime-security.yaml",
       "runtime-Scanning--scanning.yaml",
       "tenancy-TenantNamespace--tenant-payments.yaml",
       "tenancy-TenantNamespace--tenant-storefront.yaml",
@@ -97,7 +98,7 @@ describe("offline render", () => {
         tier: "dev",
         kubernetesVersion: "1.35",
         kubeconfig: kubeconfigWithToken,
-        addons: { admission: { enabled: false } },
+        addons: { admission: { enabled: false }, runtimeSecurity: { enabled: false } },
       });
       const out = tempDir("zt-render-");
       await renderStack("withsecret", out, { stacksDir: stacks });

@@ -70,6 +70,7 @@ describe("in-cluster scanning", () => {
       overrides: {
         "zt-blueprint:addons": JSON.stringify({
           admission: { allowedRegistries: ["localhost:5001"], enabled: false },
+          runtimeSecurity: { enabled: false },
           scanning: { dbRepository: "localhost:5001/aquasec/trivy-db" },
         }),
       },

@@ -44,6 +44,8 @@ export interface AdmissionArgs {
   readonly ingressNamespaces?: readonly string[];
   /** Tenant (mesh) namespaces, where the tenant-scoped constraints apply. */
   readonly meshNamespaces?: readonly string[];
+  /** Node-agent namespaces the pod-security constraint skips (Falco: host access by design). */
+  readonly podSecurityExemptNamespaces?: readonly string[];
 }
 
 export class Admission extends pulumi.ComponentResource {
@@ -118,7 +120,11 @@ export class Admission extends pulumi.ComponentResource {
           metadata: { name: spec.folder, annotations: controlAnnotations(...spec.controls, "C-ADM-6") },
           spec: {
             enforcementAction: args.constraintOverrides?.[spec.folder] ?? args.enforcementAction,
-            match: constraintMatch(spec, args.meshNamespaces ?? []),
+            match: constraintMatch(
+              spec,
+              args.meshNamespaces ?? [],
+              spec.folder === "pod-security" ? (args.podSecurityExemptNamespaces ?? []) : [],
+            ),
             ...(parameters[spec.folder] ? { parameters: parameters[spec.folder] } : {}),
           },
         },
@@ -130,11 +136,11 @@ export class Admission extends pulumi.ComponentResource {
   }
 }
 
-function constraintMatch(spec: TemplateSpec, meshNamespaces: readonly string[]) {
+function constraintMatch(spec: TemplateSpec, meshNamespaces: readonly string[], exempt: readonly string[]) {
   return {
     kinds: spec.matchKinds.map((k) => ({ apiGroups: [...k.apiGroups], kinds: [...k.kinds] })),
     ...(spec.scope === "tenants"
       ? { namespaces: [...meshNamespaces] }
-      : { excludedNamespaces: [...systemNamespaces] }),
+      : { excludedNamespaces: [...systemNamespaces, ...exempt] }),
   };
 }

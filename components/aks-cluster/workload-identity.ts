@@ -18,6 +18,7 @@ export const capabilityRoles: Readonly<Record<WorkloadCapability, string>> = {
   "keys.decrypt": "Key Vault Crypto User",
   "registry.pull": "AcrPull",
   "logs.write": "Monitoring Metrics Publisher",
+  "events.send": "Azure Event Hubs Data Sender",
 };
 
 /** A scope is exact when it names a resource (…/providers/<ns>/<type>/<name>…), not a container of them. */

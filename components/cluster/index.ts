@@ -7,7 +7,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** A cloud-neutral capability a workload identity may be granted, on exact resources. */
-export type WorkloadCapability = "secrets.read" | "keys.decrypt" | "registry.pull" | "logs.write";
+export type WorkloadCapability =
+  "secrets.read" | "keys.decrypt" | "registry.pull" | "logs.write" | "events.send";
 
 export interface WorkloadPermission {
   readonly capability: WorkloadCapability;

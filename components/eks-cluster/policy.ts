@@ -21,15 +21,18 @@ export const capabilityActions: Readonly<Record<WorkloadCapability, readonly str
   "keys.decrypt": ["kms:Decrypt", "kms:DescribeKey"],
   "registry.pull": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
   "logs.write": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+  "events.send": ["events:PutEvents"],
 };
 
 /**
- * A resource is scoped when it names an exact resource, or a name prefix ending in "/*"
- * (Secrets Manager prefixes). "*" alone, or a wildcard anywhere else, is refused (C-CL-5).
+ * A resource is scoped when it names an exact resource, a name prefix ending in "/*" (Secrets
+ * Manager prefixes) or the streams of one log group (":*"). "*" alone, or a wildcard anywhere
+ * else, is refused (C-CL-5).
  */
 export function assertScopedResource(resource: string): void {
   const star = resource.indexOf("*");
-  if (resource === "*" || (star !== -1 && !(star === resource.length - 1 && resource.endsWith("/*")))) {
+  const trailing = star === resource.length - 1 && (resource.endsWith("/*") || resource.endsWith(":*"));
+  if (resource === "*" || (star !== -1 && !trailing)) {
     throw new Error(
       `workload identity permission on "${resource}" is not scoped: name exact ARNs, or a prefix ending in "/*"`,
     );

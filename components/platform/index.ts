@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
+import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
 import { Scanning, type ScanningArgs } from "../scanning";
 import { TenantNamespace, type TenantQuota } from "../tenant";
 
@@ -29,6 +30,8 @@ export interface ZeroTrustPlatformArgs {
   readonly signatures?: Omit<ImageSignaturesArgs, "cluster">;
   /** In-cluster scanning (Trivy operator); omitted only when a dev stack switches it off. */
   readonly scanning?: Omit<ScanningArgs, "cluster">;
+  /** Runtime threat detection (Falco); omitted only when a dev stack switches it off. */
+  readonly runtimeSecurity?: Omit<RuntimeSecurityArgs, "cluster">;
 }
 
 export class ZeroTrustPlatform extends pulumi.ComponentResource {
@@ -40,7 +43,13 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
       // Independent of the tenants: neither waits for the other, so `pulumi up` runs them in parallel.
       new Admission(
         "admission",
-        { ...args.admission, cluster: args.cluster, meshNamespaces: args.tenants.map((t) => t.name) },
+        {
+          ...args.admission,
+          cluster: args.cluster,
+          meshNamespaces: args.tenants.map((t) => t.name),
+          // Falco's node agent needs host access; it is the one namespace the pod-security rule skips.
+          podSecurityExemptNamespaces: args.runtimeSecurity ? [falcoNamespace] : [],
+        },
         { parent: this },
       );
     }
@@ -48,6 +57,13 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
       new ImageSignatures(
         "image-signatures",
         { ...args.signatures, cluster: args.cluster },
+        { parent: this },
+      );
+    }
+    if (args.runtimeSecurity) {
+      new RuntimeSecurity(
+        "runtime-security",
+        { ...args.runtimeSecurity, cluster: args.cluster },
         { parent: this },
       );
     }

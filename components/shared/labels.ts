@@ -13,7 +13,10 @@ export function controlAnnotations(...controlIds: string[]): Record<string, stri
 }
 
 /** Pod Security Admission labels: enforce, audit and warn at one level, each pinned to a version. */
-export function podSecurityLabels(level: "restricted" | "baseline", version: string): Record<string, string> {
+export function podSecurityLabels(
+  level: "restricted" | "baseline" | "privileged",
+  version: string,
+): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const mode of ["enforce", "audit", "warn"]) {
     labels[`pod-security.kubernetes.io/${mode}`] = level;

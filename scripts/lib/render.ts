@@ -48,7 +48,7 @@ export async function renderStack(
   for (const [name, content] of manifests) files.set(path.join("manifests", name), content);
   files.set("summary.md", summary(stack, config, graph));
 
-  assertNoSecretLeaks(graph, files);
+  assertNoSecretLeaks(graph, files, plainConfigValues(file));
   writeAtomically(outDir, files);
   return { outDir, resources: graph.resources.length, manifests: graph.kubernetesObjects().length };
 }
@@ -184,16 +184,37 @@ function controlIdsOf(resource: CapturedResource): string[] {
   return (annotations?.[controlsAnnotation] ?? "").split(",").filter(Boolean);
 }
 
-/** Defence in depth: no secret input value may appear anywhere in the files we write. */
-function assertNoSecretLeaks(graph: ResourceGraph, files: Map<string, string>): void {
+/**
+ * Defence in depth: no secret input value may appear anywhere in the files we write. A value the
+ * stack file itself holds in plain text (a provider may mark e.g. an Azure subscription ID secret)
+ * is not revealed by the render, so it does not count.
+ */
+function assertNoSecretLeaks(
+  graph: ResourceGraph,
+  files: Map<string, string>,
+  plainInConfig: ReadonlySet<string>,
+): void {
   const secretValues = graph.resources.flatMap((r) =>
     r.secretPaths.flatMap((p) => leafStrings(p === "" ? r.inputs : at(r.inputs, p))),
   );
-  for (const value of secretValues.filter((v) => v.length >= 4)) {
+  for (const value of secretValues.filter((v) => v.length >= 4 && !plainInConfig.has(v))) {
     for (const [name, content] of files) {
       if (content.includes(value)) throw new RenderError(`a secret input value would be written to ${name}`);
     }
   }
+}
+
+function plainConfigValues(file: { config: Record<string, string>; secretKeys: string[] }): Set<string> {
+  const values = Object.entries(file.config)
+    .filter(([key]) => !file.secretKeys.includes(key))
+    .flatMap(([, value]) => {
+      try {
+        return leafStrings(JSON.parse(value));
+      } catch {
+        return [value];
+      }
+    });
+  return new Set(values);
 }
 
 function leafStrings(value: unknown): string[] {

@@ -81,6 +81,7 @@ export function prepareUpstream(log: (line: string) => void = console.log): Prep
   fs.rmSync(crdSchemasDir, { recursive: true, force: true });
   const schemas: string[] = [];
   for (const [name, release] of Object.entries(upstream) as [string, UpstreamRelease][]) {
+    if (!release.module) continue; // nothing to fetch: the chart is reported as not templated
     const started = Date.now();
     const dir = moduleDir(release);
     checkChartVersion(release, dir);

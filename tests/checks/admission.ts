@@ -19,7 +19,10 @@ export function constraints(graph: ResourceGraph): CapturedResource[] {
   return templateSpecs.flatMap((spec) => graph.ofType(admission.custom(spec.kind)));
 }
 
-/** C-ADM-1: fail closed (unless dev opted out), audit on, only system namespaces exempt. */
+/**
+ * C-ADM-1: fail closed (unless dev opted out), audit on, only system namespaces exempt; the
+ * pod-security constraint may also skip Falco's node-agent namespace.
+ */
 export function checkGatekeeper(graph: ResourceGraph, tier: string): string[] {
   const values = gatekeeperRelease(graph).inputs["values"] as Record<string, unknown>;
   const problems: string[] = [];
@@ -31,8 +34,10 @@ export function checkGatekeeper(graph: ResourceGraph, tier: string): string[] {
   const allowed = new Set<string>(systemNamespaces);
   for (const ns of exempt) if (!allowed.has(ns)) problems.push(`non-system namespace ${ns} is exempt`);
   for (const constraint of constraints(graph)) {
+    const nodeAgents = at(constraint.inputs, "metadata.name") === "pod-security" ? ["falco"] : [];
     for (const ns of (at(constraint.inputs, "spec.match.excludedNamespaces") ?? []) as string[]) {
-      if (!allowed.has(ns)) problems.push(`${constraint.name} excludes non-system namespace ${ns}`);
+      if (!allowed.has(ns) && !nodeAgents.includes(ns))
+        problems.push(`${constraint.name} excludes non-system namespace ${ns}`);
     }
   }
   if (constraints(graph).length !== templateSpecs.length) {

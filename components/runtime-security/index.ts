@@ -1,0 +1,143 @@
+/**
+ * RuntimeSecurity: Falco with the modern eBPF driver on every node, the platform's own rules
+ * (rules/zt-platform.yaml) beside the defaults, and falcosidekick routing alerts to the configured
+ * sinks (C-RT-1). Cloud sinks authenticate with workload identity from the ClusterHandle binder.
+ *
+ * Falco needs host visibility (host PID, kernel capabilities for eBPF, host mounts), so its
+ * namespace runs Pod Security `privileged` and is exempt from the pod-security constraint, and it
+ * stays out of the mesh: a node agent that watches syscalls has no service traffic to protect.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle, WorkloadPermission } from "../cluster";
+import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
+import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { falcoValues, type AlertPriority, type AlertSink } from "./values";
+
+export { parseEventHubId, type AlertPriority, type AlertSink } from "./values";
+
+export const falcoNamespace = "falco";
+export const sidekickServiceAccount = "falco-falcosidekick";
+
+export interface RuntimeSecurityArgs {
+  readonly cluster: ClusterHandle;
+  readonly sinks: readonly AlertSink[];
+  readonly minimumPriority: AlertPriority;
+}
+
+export class RuntimeSecurity extends pulumi.ComponentResource {
+  constructor(name: string, args: RuntimeSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:runtime:RuntimeSecurity", name, {}, opts);
+    if (args.sinks.length === 0) throw new Error("runtime security needs at least one alert sink");
+    const child = { parent: this, provider: args.cluster.provider };
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: falcoNamespace,
+          labels: { ...managedByLabel, ...podSecurityLabels("privileged", podSecurityStandardVersion) },
+          annotations: {
+            ...controlAnnotations("C-RT-1"),
+            "zt-blueprint.io/privileged-reason": "Falco's eBPF probe needs host access",
+          },
+        },
+      },
+      child,
+    );
+
+    const permissions: WorkloadPermission[] = args.sinks.flatMap((sink): WorkloadPermission[] =>
+      sink.type === "cloudwatch-logs"
+        ? [{ capability: "logs.write", resources: [`${sink.logGroupArn}:*`] }]
+        : sink.type === "azure-event-hub"
+          ? [{ capability: "events.send", resources: [sink.eventHubId] }]
+          : [],
+    );
+    const binding =
+      permissions.length > 0
+        ? args.cluster.identity.bindWorkloadIdentity(
+            { namespace: falcoNamespace, serviceAccount: sidekickServiceAccount, permissions },
+            { parent: this },
+          )
+        : undefined;
+    const sidekickIdentity = binding
+      ? pulumi
+          .output(binding.serviceAccountAnnotations)
+          .apply((a) => a["eks.amazonaws.com/role-arn"] ?? a["azure.workload.identity/client-id"] ?? "")
+      : undefined;
+
+    const meta = (policy: string) => ({
+      name: policy,
+      namespace: namespace.metadata.name,
+      labels: managedByLabel,
+      annotations: controlAnnotations("C-RT-1"),
+    });
+    const monitoring = {
+      namespaceSelector: {
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }],
+      },
+    };
+    const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
+      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      // Falco posts events to falcosidekick inside the namespace; Prometheus scrapes both.
+      "allow-falco-to-sidekick": {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "falcosidekick" } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "falco" } } }, monitoring],
+            ports: [{ protocol: "TCP", port: 2801 }],
+          },
+        ],
+      },
+      "allow-metrics": {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "falco" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [monitoring], ports: [{ protocol: "TCP", port: 8765 }] }],
+      },
+      // DNS, the API server (Kubernetes metadata) and HTTPS sinks.
+      "allow-egress": {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+          {
+            ports: [
+              { protocol: "TCP", port: 443 },
+              { protocol: "TCP", port: 6443 },
+              { protocol: "TCP", port: 2801 },
+            ],
+          },
+        ],
+      },
+    };
+    for (const [policy, spec] of Object.entries(policies)) {
+      new k8s.networking.v1.NetworkPolicy(`${name}-${policy}`, { metadata: meta(policy), spec }, child);
+    }
+
+    new k8s.helm.v3.Release(
+      `${name}-falco`,
+      {
+        name: "falco",
+        chart: upstream.falco.chart,
+        version: upstream.falco.chartVersion,
+        repositoryOpts: { repo: chartRepositories.falco },
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        atomic: true,
+        cleanupOnFail: true,
+        values: falcoValues({
+          sinks: args.sinks,
+          minimumPriority: args.minimumPriority,
+          ...(sidekickIdentity ? { sidekickIdentity } : {}),
+        }),
+      },
+      child,
+    );
+    this.registerOutputs({ namespace: namespace.metadata.name });
+  }
+}
