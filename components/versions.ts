@@ -102,6 +102,18 @@ export const upstream = {
     },
     crds: ["config/300-clusterimagepolicy.yaml", "config/300-trustroot.yaml"],
   },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    // Chart 67.8.0 deploys prometheus-operator v0.79.2, whose module carries the CRDs.
+    chartVersion: "67.8.0",
+    module: "github.com/prometheus-operator/prometheus-operator",
+    moduleVersion: "v0.79.2",
+    chartDir: {
+      unavailable:
+        "the chart is published from prometheus-community/helm-charts, which is not a Go module; the CRDs come from the operator's module",
+    },
+    crds: ["example/prometheus-operator-crd"],
+  },
   falco: {
     chart: "falco",
     chartVersion: "9.1.0",
@@ -158,6 +170,7 @@ export const chartRepositories = {
   gatekeeper: "https://open-policy-agent.github.io/gatekeeper/charts",
   trivyOperator: "https://aquasecurity.github.io/helm-charts",
   falco: "https://falcosecurity.github.io/charts",
+  kubePrometheusStack: "https://prometheus-community.github.io/helm-charts",
   policyController: "https://sigstore.github.io/helm-charts",
 } as const;
 

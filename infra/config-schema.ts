@@ -198,7 +198,13 @@ const addons = z.strictObject({
         .optional(),
     })
     .optional(),
-  monitoring: z.strictObject({ ...toggle }).optional(),
+  monitoring: z
+    .strictObject({
+      ...toggle,
+      /** Where Alertmanager sends security alerts; defaults to the runtime webhook sink. */
+      alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    })
+    .optional(),
   externalSecrets: z
     .strictObject({
       ...toggle,

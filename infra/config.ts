@@ -78,7 +78,7 @@ export interface PlatformConfig {
       readonly dbRepository?: string;
       readonly javaDbRepository?: string;
     };
-    readonly monitoring: AddonToggle;
+    readonly monitoring: AddonToggle & { readonly alertWebhookUrl?: string; readonly retentionDays: number };
     readonly externalSecrets: AddonToggle & { readonly refreshInterval: string };
     readonly identityProvider: AddonToggle;
   };
@@ -207,7 +207,11 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         ...(addons.scanning?.dbRepository ? { dbRepository: addons.scanning.dbRepository } : {}),
         ...(addons.scanning?.javaDbRepository ? { javaDbRepository: addons.scanning.javaDbRepository } : {}),
       },
-      monitoring: { enabled: enabled(addons.monitoring) },
+      monitoring: {
+        enabled: enabled(addons.monitoring),
+        retentionDays: defaults.metricsRetentionDays,
+        ...alertWebhook(addons),
+      },
       externalSecrets: {
         enabled: enabled(addons.externalSecrets),
         refreshInterval: addons.externalSecrets?.refreshInterval ?? "15m",
@@ -233,6 +237,13 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
     })),
     auditLogRetentionDays: defaults.auditLogRetentionDays,
   };
+}
+
+function alertWebhook(addons: NonNullable<StackConfigInput["addons"]>): { alertWebhookUrl?: string } {
+  const url =
+    addons.monitoring?.alertWebhookUrl ??
+    addons.runtimeSecurity?.alertSinks?.flatMap((sink) => (sink.type === "webhook" ? [sink.url] : []))[0];
+  return url ? { alertWebhookUrl: url } : {};
 }
 
 function resolveSignatures(

@@ -36,6 +36,17 @@ export async function runProgram(): Promise<Record<string, unknown>> {
           },
         }
       : {}),
+    ...(config.addons.monitoring.enabled
+      ? {
+          monitoring: {
+            tier: config.tier,
+            retentionDays: config.addons.monitoring.retentionDays,
+            ...(config.addons.monitoring.alertWebhookUrl
+              ? { alertWebhookUrl: config.addons.monitoring.alertWebhookUrl }
+              : {}),
+          },
+        }
+      : {}),
     ...(config.addons.runtimeSecurity.enabled
       ? {
           runtimeSecurity: {

@@ -14,6 +14,8 @@ export interface TierDefaults {
   readonly nodes: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
   /** Days control-plane and admission audit logs are kept (C-RT-4). */
   readonly auditLogRetentionDays: number;
+  /** Days Prometheus keeps metrics, Gatekeeper's audit results among them (C-RT-4). */
+  readonly metricsRetentionDays: number;
   /** Gatekeeper controller replicas (the webhook fails closed, so it must stay available). */
   readonly gatekeeperReplicas: number;
   /** Quota applied to a tenant that does not declare its own (C-TEN-4). */
@@ -27,6 +29,7 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     nodes: { minSize: 1, desiredSize: 2, maxSize: 3 },
     auditLogRetentionDays: 30,
     gatekeeperReplicas: 2,
+    metricsRetentionDays: 15,
     tenantQuota: { cpu: "2", memory: "4Gi", pods: 20 },
   },
   staging: {
@@ -35,6 +38,7 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     nodes: { minSize: 2, desiredSize: 3, maxSize: 6 },
     auditLogRetentionDays: 90,
     gatekeeperReplicas: 2,
+    metricsRetentionDays: 30,
     tenantQuota: { cpu: "4", memory: "8Gi", pods: 40 },
   },
   prod: {
@@ -43,6 +47,7 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     nodes: { minSize: 3, desiredSize: 3, maxSize: 12 },
     auditLogRetentionDays: 365,
     gatekeeperReplicas: 3,
+    metricsRetentionDays: 90,
     tenantQuota: { cpu: "8", memory: "16Gi", pods: 80 },
   },
 };

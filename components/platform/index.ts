@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
+import { Monitoring, type MonitoringArgs } from "../monitoring";
 import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
 import { Scanning, type ScanningArgs } from "../scanning";
 import { TenantNamespace, type TenantQuota } from "../tenant";
@@ -32,6 +33,8 @@ export interface ZeroTrustPlatformArgs {
   readonly scanning?: Omit<ScanningArgs, "cluster">;
   /** Runtime threat detection (Falco); omitted only when a dev stack switches it off. */
   readonly runtimeSecurity?: Omit<RuntimeSecurityArgs, "cluster">;
+  /** Prometheus, alert rules and scrape targets; omitted only when a dev stack switches it off. */
+  readonly monitoring?: Omit<MonitoringArgs, "cluster">;
 }
 
 export class ZeroTrustPlatform extends pulumi.ComponentResource {
@@ -59,6 +62,9 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
         { ...args.signatures, cluster: args.cluster },
         { parent: this },
       );
+    }
+    if (args.monitoring) {
+      new Monitoring("monitoring", { ...args.monitoring, cluster: args.cluster }, { parent: this });
     }
     if (args.runtimeSecurity) {
       new RuntimeSecurity(

@@ -110,9 +110,13 @@ function manifestFiles(graph: ResourceGraph): Map<string, string> {
   for (const [fileName, resources] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     const docs = resources.map((r) => canonical(redact(r.inputs, r.secretPaths)) as Record<string, unknown>);
     docs.sort((a, b) => rank(a).localeCompare(rank(b)));
+    // YAML 1.1, as kubectl and most Kubernetes tooling read it: strings such as "yes" or "on"
+    // must be quoted or they turn into booleans.
     out.set(
       fileName,
-      docs.map((doc) => `---\n${stringify(doc, { lineWidth: 0, sortMapEntries: false })}`).join(""),
+      docs
+        .map((doc) => `---\n${stringify(doc, { lineWidth: 0, sortMapEntries: false, version: "1.1" })}`)
+        .join(""),
     );
   }
   return out;

@@ -1,0 +1,258 @@
+/**
+ * Monitoring (C-RT-3, C-RT-4): kube-prometheus-stack (Prometheus operator, Prometheus,
+ * Alertmanager, kube-state-metrics) pinned, scraping Falco, the Trivy operator, Gatekeeper and
+ * Istio through our own ServiceMonitors/PodMonitors, with alert rules for critical findings and
+ * the tier's metrics retention (Gatekeeper audit results live on as metrics for that period).
+ *
+ * Leaner than the chart's defaults: no node exporter (it needs host access, and the controls
+ * here need no node metrics) and no Grafana until the platform's OIDC issuer exists to log into it.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
+import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { securityAlertRules } from "./rules";
+
+export const monitoringNamespace = "monitoring";
+
+export interface MonitoringArgs {
+  readonly cluster: ClusterHandle;
+  readonly tier: string;
+  /** How long Prometheus keeps metrics, including Gatekeeper audit results (C-RT-4). */
+  readonly retentionDays: number;
+  /** Where Alertmanager sends alerts (https). */
+  readonly alertWebhookUrl?: string;
+}
+
+interface Target {
+  readonly name: string;
+  readonly kind: "ServiceMonitor" | "PodMonitor";
+  readonly namespace: string;
+  readonly selector: Record<string, string>;
+  readonly port: string;
+  readonly control: string;
+}
+
+/** What Prometheus scrapes, and why. */
+export const scrapeTargets: readonly Target[] = [
+  {
+    name: "falco",
+    kind: "ServiceMonitor",
+    namespace: "falco",
+    selector: { "app.kubernetes.io/name": "falco" },
+    port: "metrics",
+    control: "C-RT-1",
+  },
+  {
+    name: "falcosidekick",
+    kind: "ServiceMonitor",
+    namespace: "falco",
+    selector: { "app.kubernetes.io/name": "falcosidekick" },
+    port: "http",
+    control: "C-RT-1",
+  },
+  {
+    name: "trivy-operator",
+    kind: "ServiceMonitor",
+    namespace: "trivy-system",
+    selector: { "app.kubernetes.io/name": "trivy-operator" },
+    port: "metrics",
+    control: "C-RT-2",
+  },
+  {
+    name: "gatekeeper",
+    kind: "PodMonitor",
+    namespace: "gatekeeper-system",
+    selector: { "gatekeeper.sh/system": "yes" },
+    port: "metrics",
+    control: "C-ADM-1",
+  },
+  {
+    name: "istiod",
+    kind: "ServiceMonitor",
+    namespace: "istio-system",
+    selector: { app: "istiod" },
+    port: "http-monitoring",
+    control: "C-MESH-1",
+  },
+  {
+    name: "istio-proxies",
+    kind: "PodMonitor",
+    namespace: "",
+    selector: { "security.istio.io/tlsMode": "istio" },
+    port: "http-envoy-prom",
+    control: "C-MESH-1",
+  },
+];
+
+export class Monitoring extends pulumi.ComponentResource {
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:runtime:Monitoring", name, {}, opts);
+    const child = { parent: this, provider: args.cluster.provider };
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: monitoringNamespace,
+          labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
+          annotations: controlAnnotations("C-RT-3"),
+        },
+      },
+      child,
+    );
+    const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
+      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      "allow-internal": {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+      // Prometheus scrapes every namespace; Alertmanager posts to the HTTPS webhook.
+      "allow-scrapes-dns-api-and-webhook": {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          { to: [{ namespaceSelector: {} }] },
+          {
+            ports: [
+              { protocol: "TCP", port: 443 },
+              { protocol: "TCP", port: 6443 },
+            ],
+          },
+        ],
+      },
+    };
+    for (const [policy, spec] of Object.entries(policies)) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policy}`,
+        {
+          metadata: {
+            name: policy,
+            namespace: namespace.metadata.name,
+            labels: managedByLabel,
+            annotations: controlAnnotations("C-RT-3"),
+          },
+          spec,
+        },
+        child,
+      );
+    }
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-kube-prometheus-stack`,
+      {
+        name: "kube-prometheus-stack",
+        chart: upstream.kubePrometheusStack.chart,
+        version: upstream.kubePrometheusStack.chartVersion,
+        repositoryOpts: { repo: chartRepositories.kubePrometheusStack },
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        atomic: true,
+        cleanupOnFail: true,
+        values: monitoringValues(args),
+      },
+      child,
+    );
+
+    for (const target of scrapeTargets) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-${target.name}`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: target.kind,
+          metadata: {
+            name: target.name,
+            namespace: namespace.metadata.name,
+            labels: managedByLabel,
+            annotations: controlAnnotations("C-RT-3", target.control),
+          },
+          spec: {
+            selector: { matchLabels: target.selector },
+            namespaceSelector: target.namespace ? { matchNames: [target.namespace] } : { any: true },
+            [target.kind === "ServiceMonitor" ? "endpoints" : "podMetricsEndpoints"]: [
+              { port: target.port, interval: "30s" },
+            ],
+          },
+        },
+        { ...child, dependsOn: [release] },
+      );
+    }
+    new k8s.apiextensions.CustomResource(
+      `${name}-security-alerts`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: {
+          name: "zt-security-alerts",
+          namespace: namespace.metadata.name,
+          labels: managedByLabel,
+          annotations: controlAnnotations("C-RT-3"),
+        },
+        spec: {
+          groups: [
+            {
+              name: "zt-blueprint.security",
+              rules: securityAlertRules(args.tier).map((rule) => ({
+                alert: rule.alert,
+                expr: rule.expr,
+                for: rule.for,
+                labels: { severity: rule.severity, control: rule.control },
+                annotations: { summary: rule.summary },
+              })),
+            },
+          ],
+        },
+      },
+      { ...child, dependsOn: [release] },
+    );
+    this.registerOutputs({ namespace: namespace.metadata.name, retentionDays: args.retentionDays });
+  }
+}
+
+/** Chart values; exported so the render records exactly what is passed. */
+export function monitoringValues(
+  args: Pick<MonitoringArgs, "retentionDays" | "alertWebhookUrl">,
+): Record<string, unknown> {
+  return {
+    nodeExporter: { enabled: false },
+    grafana: { enabled: false },
+    kubeStateMetrics: { enabled: true },
+    prometheus: {
+      prometheusSpec: {
+        retention: `${args.retentionDays}d`,
+        // Select our ServiceMonitors, PodMonitors and rules regardless of Helm release labels.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 65534,
+          runAsGroup: 65534,
+          fsGroup: 65534,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+      },
+    },
+    alertmanager: {
+      config: {
+        route: {
+          receiver: args.alertWebhookUrl ? "security-webhook" : "null",
+          group_by: ["alertname", "namespace"],
+        },
+        receivers: [
+          { name: "null" },
+          ...(args.alertWebhookUrl
+            ? [
+                {
+                  name: "security-webhook",
+                  webhook_configs: [{ url: args.alertWebhookUrl, send_resolved: true }],
+                },
+              ]
+            : []),
+        ],
+      },
+    },
+  };
+}
