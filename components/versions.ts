@@ -114,6 +114,14 @@ export const upstream = {
     },
     crds: ["example/prometheus-operator-crd"],
   },
+  neuvector: {
+    chart: "core",
+    chartVersion: "2.8.5",
+    chartDir: {
+      unavailable: "NeuVector's chart is published from neuvector/neuvector-helm, which is not a Go module",
+    },
+    crds: [],
+  },
   falco: {
     chart: "falco",
     chartVersion: "9.1.0",
@@ -171,6 +179,7 @@ export const chartRepositories = {
   trivyOperator: "https://aquasecurity.github.io/helm-charts",
   falco: "https://falcosecurity.github.io/charts",
   kubePrometheusStack: "https://prometheus-community.github.io/helm-charts",
+  neuvector: "https://neuvector.github.io/neuvector-helm/",
   policyController: "https://sigstore.github.io/helm-charts",
 } as const;
 

@@ -244,7 +244,7 @@ const signatureVerification: Rule = (config) => {
 
 const alertSinks: Rule = (config) => {
   const runtime = config.addons?.runtimeSecurity;
-  if (runtime?.enabled === false) return [];
+  if (runtime?.enabled === false || runtime?.engine === "neuvector") return [];
   const sinks = runtime?.alertSinks ?? [];
   const path = ["addons", "runtimeSecurity", "alertSinks"];
   if (sinks.length === 0) {
@@ -268,6 +268,22 @@ const alertSinks: Rule = (config) => {
         ]
       : [];
   });
+};
+
+const neuvectorMode: Rule = (config) => {
+  const mode = config.addons?.runtimeSecurity?.neuvectorMode;
+  const path = ["addons", "runtimeSecurity", "neuvectorMode"];
+  if (mode && (config.addons?.runtimeSecurity?.engine ?? "falco") === "falco") {
+    return [{ path, message: 'applies only when runtimeSecurity.engine is "neuvector" or "both"' }];
+  }
+  return mode && mode !== "Protect" && config.tier === "prod" && !config.enforcement?.allowProdOverrides
+    ? [
+        {
+          path,
+          message: `"${mode}" only watches; prod protects (C-RT-5). Remove it, or set enforcement.allowProdOverrides: true`,
+        },
+      ]
+    : [];
 };
 
 const knownConstraints: Rule = (config) =>
@@ -392,6 +408,7 @@ export const configRules: readonly Rule[] = [
   webhookFailOpen,
   knownConstraints,
   alertSinks,
+  neuvectorMode,
   signatureVerification,
   prodEnforcement,
   tenantReferences,

@@ -181,6 +181,10 @@ const addons = z.strictObject({
         )
         .optional(),
       minimumPriority: z.enum(["critical", "error", "warning", "notice"]).optional(),
+      /** falco (default), neuvector, or both (C-RT-5). */
+      engine: z.enum(["falco", "neuvector", "both"]).optional(),
+      /** NeuVector's mode for new services; defaults to the tier's (Discover/Monitor/Protect). */
+      neuvectorMode: z.enum(["Discover", "Monitor", "Protect"]).optional(),
     })
     .optional(),
   scanning: z

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { SignatureAuthority } from "../components/image-signatures";
+import type { NeuVectorMode } from "../components/neuvector";
 import type { AlertPriority, AlertSink } from "../components/runtime-security";
 import type { Severity } from "../components/scanning";
 import type { KubernetesVersion } from "../components/versions";
@@ -72,6 +73,9 @@ export interface PlatformConfig {
     readonly runtimeSecurity: AddonToggle & {
       readonly alertSinks: readonly AlertSink[];
       readonly minimumPriority: AlertPriority;
+      readonly falco: boolean;
+      /** NeuVector's mode when it is deployed (C-RT-5). */
+      readonly neuvector?: NeuVectorMode;
     };
     readonly scanning: AddonToggle & {
       readonly severity: Severity;
@@ -200,6 +204,10 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
           sink.type === "cloudwatch-logs" ? { ...sink, region: sink.logGroupArn.split(":")[3] ?? "" } : sink,
         ),
         minimumPriority: addons.runtimeSecurity?.minimumPriority ?? "warning",
+        falco: (addons.runtimeSecurity?.engine ?? "falco") !== "neuvector",
+        ...((addons.runtimeSecurity?.engine ?? "falco") !== "falco"
+          ? { neuvector: addons.runtimeSecurity?.neuvectorMode ?? defaults.neuvectorMode }
+          : {}),
       },
       scanning: {
         enabled: enabled(addons.scanning),

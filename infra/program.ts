@@ -47,7 +47,15 @@ export async function runProgram(): Promise<Record<string, unknown>> {
           },
         }
       : {}),
-    ...(config.addons.runtimeSecurity.enabled
+    ...(config.addons.runtimeSecurity.enabled && config.addons.runtimeSecurity.neuvector
+      ? {
+          neuvector: {
+            mode: config.addons.runtimeSecurity.neuvector,
+            controllerReplicas: tierDefaults[config.tier].gatekeeperReplicas,
+          },
+        }
+      : {}),
+    ...(config.addons.runtimeSecurity.enabled && config.addons.runtimeSecurity.falco
       ? {
           runtimeSecurity: {
             sinks: config.addons.runtimeSecurity.alertSinks,

@@ -14,6 +14,8 @@ export interface TierDefaults {
   readonly nodes: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
   /** Days control-plane and admission audit logs are kept (C-RT-4). */
   readonly auditLogRetentionDays: number;
+  /** NeuVector's mode for new services, when NeuVector is selected (C-RT-5). */
+  readonly neuvectorMode: "Discover" | "Monitor" | "Protect";
   /** Days Prometheus keeps metrics, Gatekeeper's audit results among them (C-RT-4). */
   readonly metricsRetentionDays: number;
   /** Gatekeeper controller replicas (the webhook fails closed, so it must stay available). */
@@ -30,6 +32,7 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     auditLogRetentionDays: 30,
     gatekeeperReplicas: 2,
     metricsRetentionDays: 15,
+    neuvectorMode: "Discover",
     tenantQuota: { cpu: "2", memory: "4Gi", pods: 20 },
   },
   staging: {
@@ -39,6 +42,7 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     auditLogRetentionDays: 90,
     gatekeeperReplicas: 2,
     metricsRetentionDays: 30,
+    neuvectorMode: "Monitor",
     tenantQuota: { cpu: "4", memory: "8Gi", pods: 40 },
   },
   prod: {
@@ -48,6 +52,7 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     auditLogRetentionDays: 365,
     gatekeeperReplicas: 3,
     metricsRetentionDays: 90,
+    neuvectorMode: "Protect",
     tenantQuota: { cpu: "8", memory: "16Gi", pods: 80 },
   },
 };

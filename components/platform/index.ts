@@ -8,6 +8,7 @@ import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
 import { Monitoring, type MonitoringArgs } from "../monitoring";
+import { NeuVector, neuvectorNamespace, type NeuVectorArgs } from "../neuvector";
 import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
 import { Scanning, type ScanningArgs } from "../scanning";
 import { TenantNamespace, type TenantQuota } from "../tenant";
@@ -35,6 +36,8 @@ export interface ZeroTrustPlatformArgs {
   readonly runtimeSecurity?: Omit<RuntimeSecurityArgs, "cluster">;
   /** Prometheus, alert rules and scrape targets; omitted only when a dev stack switches it off. */
   readonly monitoring?: Omit<MonitoringArgs, "cluster">;
+  /** NeuVector, instead of or beside Falco (C-RT-5, optional). */
+  readonly neuvector?: Omit<NeuVectorArgs, "cluster">;
 }
 
 export class ZeroTrustPlatform extends pulumi.ComponentResource {
@@ -50,8 +53,11 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
           ...args.admission,
           cluster: args.cluster,
           meshNamespaces: args.tenants.map((t) => t.name),
-          // Falco's node agent needs host access; it is the one namespace the pod-security rule skips.
-          podSecurityExemptNamespaces: args.runtimeSecurity ? [falcoNamespace] : [],
+          // Node agents (Falco, NeuVector's enforcer) need host access; the pod-security rule skips only them.
+          podSecurityExemptNamespaces: [
+            ...(args.runtimeSecurity ? [falcoNamespace] : []),
+            ...(args.neuvector ? [neuvectorNamespace] : []),
+          ],
         },
         { parent: this },
       );
@@ -62,6 +68,9 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
         { ...args.signatures, cluster: args.cluster },
         { parent: this },
       );
+    }
+    if (args.neuvector) {
+      new NeuVector("neuvector", { ...args.neuvector, cluster: args.cluster }, { parent: this });
     }
     if (args.monitoring) {
       new Monitoring("monitoring", { ...args.monitoring, cluster: args.cluster }, { parent: this });

@@ -34,7 +34,8 @@ export function checkGatekeeper(graph: ResourceGraph, tier: string): string[] {
   const allowed = new Set<string>(systemNamespaces);
   for (const ns of exempt) if (!allowed.has(ns)) problems.push(`non-system namespace ${ns} is exempt`);
   for (const constraint of constraints(graph)) {
-    const nodeAgents = at(constraint.inputs, "metadata.name") === "pod-security" ? ["falco"] : [];
+    const nodeAgents =
+      at(constraint.inputs, "metadata.name") === "pod-security" ? ["falco", "neuvector"] : [];
     for (const ns of (at(constraint.inputs, "spec.match.excludedNamespaces") ?? []) as string[]) {
       if (!allowed.has(ns) && !nodeAgents.includes(ns))
         problems.push(`${constraint.name} excludes non-system namespace ${ns}`);

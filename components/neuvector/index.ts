@@ -1,0 +1,83 @@
+/**
+ * NeuVector (C-RT-5, optional): runtime protection as an alternative to, or beside, Falco. Its
+ * policy mode for new services follows the tier: dev Discover (learns), staging Monitor (alerts),
+ * prod Protect (blocks). The manager UI is not exposed (ClusterIP only). The enforcer needs host
+ * access, so like Falco its namespace is privileged and skipped by the pod-security constraint.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
+import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+
+export const neuvectorNamespace = "neuvector";
+export type NeuVectorMode = "Discover" | "Monitor" | "Protect";
+
+export interface NeuVectorArgs {
+  readonly cluster: ClusterHandle;
+  readonly mode: NeuVectorMode;
+  readonly controllerReplicas: number;
+}
+
+export class NeuVector extends pulumi.ComponentResource {
+  constructor(name: string, args: NeuVectorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:runtime:NeuVector", name, {}, opts);
+    const child = { parent: this, provider: args.cluster.provider };
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: neuvectorNamespace,
+          labels: { ...managedByLabel, ...podSecurityLabels("privileged", podSecurityStandardVersion) },
+          annotations: {
+            ...controlAnnotations("C-RT-5"),
+            "zt-blueprint.io/privileged-reason": "NeuVector's enforcer needs host access",
+          },
+        },
+      },
+      child,
+    );
+    new k8s.helm.v3.Release(
+      `${name}-core`,
+      {
+        name: "neuvector",
+        chart: upstream.neuvector.chart,
+        version: upstream.neuvector.chartVersion,
+        repositoryOpts: { repo: chartRepositories.neuvector },
+        namespace: namespace.metadata.name,
+        createNamespace: false,
+        atomic: true,
+        cleanupOnFail: true,
+        values: neuvectorValues(args),
+      },
+      child,
+    );
+    this.registerOutputs({ namespace: namespace.metadata.name, mode: args.mode });
+  }
+}
+
+export function neuvectorValues(
+  args: Pick<NeuVectorArgs, "mode" | "controllerReplicas">,
+): Record<string, unknown> {
+  return {
+    controller: {
+      replicas: args.controllerReplicas,
+      configmap: {
+        enabled: true,
+        data: {
+          "sysinitcfg.yaml": [
+            `New_Service_Policy_Mode: ${args.mode}`,
+            `New_Service_Profile_Mode: ${args.mode}`,
+            "New_Service_Profile_Baseline: zero-drift",
+            "Scan_Config:",
+            "  Auto_Scan: true",
+          ].join("\n"),
+        },
+      },
+    },
+    enforcer: { enabled: true },
+    cve: { scanner: { enabled: true } },
+    // The console stays inside the cluster: reach it with port-forward or through the identity layer.
+    manager: { svc: { type: "ClusterIP" } },
+  };
+}
