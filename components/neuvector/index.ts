@@ -37,6 +37,50 @@ export class NeuVector extends pulumi.ComponentResource {
       },
       child,
     );
+    // Default deny; NeuVector's controller, enforcers and scanners talk among themselves, to DNS,
+    // the API server and HTTPS (vulnerability database updates).
+    const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
+      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      "allow-internal": {
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+      "allow-dns-api-and-https": {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
+          {
+            ports: [
+              { protocol: "TCP", port: 443 },
+              { protocol: "TCP", port: 6443 },
+            ],
+          },
+        ],
+      },
+    };
+    for (const [policy, spec] of Object.entries(policies)) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policy}`,
+        {
+          metadata: {
+            name: policy,
+            namespace: namespace.metadata.name,
+            labels: managedByLabel,
+            annotations: controlAnnotations("C-RT-5"),
+          },
+          spec,
+        },
+        child,
+      );
+    }
     new k8s.helm.v3.Release(
       `${name}-core`,
       {
