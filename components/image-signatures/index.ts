@@ -114,10 +114,25 @@ function authority(source: SignatureAuthority) {
       url: "https://fulcio.sigstore.dev",
       identities: [{ issuer, ...(subject ? { subject } : {}), ...(subjectRegExp ? { subjectRegExp } : {}) }],
     },
+    // The hook Job that cleans leader-election leases on uninstall runs restricted too.
+    leasescleanup: {
+      podSecurityContext: restrictedContainer,
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+    },
   };
 }
 
 /** Chart values; exported so the render records exactly what is passed. */
+const restrictedContainer = {
+  enabled: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
 export function policyControllerValues(args: Pick<ImageSignaturesArgs, "webhookFailOpen" | "replicas">) {
   return {
     installCRDs: true,
@@ -129,7 +144,14 @@ export function policyControllerValues(args: Pick<ImageSignaturesArgs, "webhookF
         pullPolicy: "Always",
       },
       failurePolicy: args.webhookFailOpen ? "Ignore" : "Fail",
-      securityContext: { enabled: true, runAsUser: 65532 },
+      // In this chart `securityContext` is the pod's and `podSecurityContext` the container's.
+      securityContext: {
+        enabled: true,
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      podSecurityContext: restrictedContainer,
       namespaceSelector: {
         matchExpressions: [{ key: Object.keys(includeLabel)[0], operator: "In", values: ["true"] }],
       },
@@ -137,6 +159,11 @@ export function policyControllerValues(args: Pick<ImageSignaturesArgs, "webhookF
         requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
         limits: { cpu: "500m", memory: "512Mi", "ephemeral-storage": "256Mi" },
       },
+    },
+    // The hook Job that cleans leader-election leases on uninstall runs restricted too.
+    leasescleanup: {
+      podSecurityContext: restrictedContainer,
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
     },
   };
 }
