@@ -131,6 +131,24 @@ export const upstream = {
     },
     crds: [],
   },
+  istioBase: {
+    chart: "base",
+    chartVersion: "1.31.1",
+    chartDir: { unavailable: "see istio: no Go module carries Istio's release charts" },
+    crds: [],
+  },
+  istioCni: {
+    chart: "cni",
+    chartVersion: "1.31.1",
+    chartDir: { unavailable: "see istio: no Go module carries Istio's release charts" },
+    crds: [],
+  },
+  istioGateway: {
+    chart: "gateway",
+    chartVersion: "1.31.1",
+    chartDir: { unavailable: "see istio: no Go module carries Istio's release charts" },
+    crds: [],
+  },
   istio: {
     chart: "istiod",
     chartVersion: "1.31.1",
@@ -176,6 +194,7 @@ export const eksNodeAmiType = "BOTTLEROCKET_x86_64";
 /** Where the pinned upstream charts are published (used by `pulumi up`; verify uses the Go modules). */
 export const chartRepositories = {
   gatekeeper: "https://open-policy-agent.github.io/gatekeeper/charts",
+  istio: "https://istio-release.storage.googleapis.com/charts",
   trivyOperator: "https://aquasecurity.github.io/helm-charts",
   falco: "https://falcosecurity.github.io/charts",
   kubePrometheusStack: "https://prometheus-community.github.io/helm-charts",

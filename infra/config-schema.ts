@@ -97,6 +97,10 @@ const addons = z.strictObject({
       egressHosts: z
         .array(z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com"))
         .optional(),
+      /** istiod's self-signed root, or the CA placed in istio-system/cacerts (C-MESH-5). */
+      rootCa: z.enum(["istiod-self-signed", "plugged-in"]).optional(),
+      /** Workload certificate lifetime in hours (C-MESH-5). */
+      workloadCertTtlHours: z.number().int().min(1).max(24).optional(),
     })
     .optional(),
   admission: z

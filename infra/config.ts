@@ -58,7 +58,11 @@ export interface PlatformConfig {
   };
   readonly identity: { readonly oidcGroupsPrefix: string; readonly platformAdminsGroup: string };
   readonly addons: {
-    readonly mesh: AddonToggle & { readonly egressHosts: readonly string[] };
+    readonly mesh: AddonToggle & {
+      readonly egressHosts: readonly string[];
+      readonly rootCa: "istiod-self-signed" | "plugged-in";
+      readonly workloadCertTtlHours: number;
+    };
     readonly admission: AddonToggle & {
       readonly webhookFailOpen: boolean;
       readonly auditIntervalSeconds: number;
@@ -190,7 +194,12 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       platformAdminsGroup: input.identity?.platformAdminsGroup ?? "platform-admins",
     },
     addons: {
-      mesh: { enabled: enabled(addons.mesh), egressHosts: addons.mesh?.egressHosts ?? [] },
+      mesh: {
+        enabled: enabled(addons.mesh),
+        egressHosts: addons.mesh?.egressHosts ?? [],
+        rootCa: addons.mesh?.rootCa ?? "istiod-self-signed",
+        workloadCertTtlHours: addons.mesh?.workloadCertTtlHours ?? 12,
+      },
       admission: {
         enabled: enabled(addons.admission),
         webhookFailOpen: addons.admission?.webhookFailOpen ?? false,

@@ -21,7 +21,18 @@ export async function runProgram(): Promise<Record<string, unknown>> {
       idpGroup: tenant.idpGroup,
       quota: tenant.quota,
       allowedPeers: tenant.allowedPeers,
+      egressHosts: tenant.egressHosts,
     })),
+    ...(config.addons.mesh.enabled
+      ? {
+          mesh: {
+            istiodReplicas: tierDefaults[config.tier].gatekeeperReplicas,
+            workloadCertTtl: `${config.addons.mesh.workloadCertTtlHours}h`,
+            rootCa: config.addons.mesh.rootCa,
+            egressHosts: config.addons.mesh.egressHosts,
+          },
+        }
+      : {}),
     ...(config.addons.admission.enabled
       ? {
           admission: {

@@ -114,15 +114,10 @@ function authority(source: SignatureAuthority) {
       url: "https://fulcio.sigstore.dev",
       identities: [{ issuer, ...(subject ? { subject } : {}), ...(subjectRegExp ? { subjectRegExp } : {}) }],
     },
-    // The hook Job that cleans leader-election leases on uninstall runs restricted too.
-    leasescleanup: {
-      podSecurityContext: restrictedContainer,
-      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-    },
   };
 }
 
-/** Chart values; exported so the render records exactly what is passed. */
+/** The restricted container profile the pod-security constraint requires. */
 const restrictedContainer = {
   enabled: true,
   allowPrivilegeEscalation: false,
@@ -133,6 +128,7 @@ const restrictedContainer = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
+/** Chart values; exported so the render records exactly what is passed. */
 export function policyControllerValues(args: Pick<ImageSignaturesArgs, "webhookFailOpen" | "replicas">) {
   return {
     installCRDs: true,

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
+import { Mesh, type MeshArgs } from "../mesh";
 import { Monitoring, type MonitoringArgs } from "../monitoring";
 import { NeuVector, neuvectorNamespace, type NeuVectorArgs } from "../neuvector";
 import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
@@ -19,6 +20,8 @@ export interface TenantSpec {
   readonly quota: TenantQuota;
   /** Tenants allowed to call into this one. */
   readonly allowedPeers: readonly string[];
+  /** External hosts the tenant may reach (through the mesh). */
+  readonly egressHosts?: readonly string[];
 }
 
 export interface ZeroTrustPlatformArgs {
@@ -36,6 +39,8 @@ export interface ZeroTrustPlatformArgs {
   readonly runtimeSecurity?: Omit<RuntimeSecurityArgs, "cluster">;
   /** Prometheus, alert rules and scrape targets; omitted only when a dev stack switches it off. */
   readonly monitoring?: Omit<MonitoringArgs, "cluster">;
+  /** The Istio mesh; omitted only when a dev stack switches it off. */
+  readonly mesh?: Omit<MeshArgs, "cluster">;
   /** NeuVector, instead of or beside Falco (C-RT-5, optional). */
   readonly neuvector?: Omit<NeuVectorArgs, "cluster">;
 }
@@ -69,6 +74,9 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    const mesh = args.mesh
+      ? new Mesh("mesh", { ...args.mesh, cluster: args.cluster }, { parent: this })
+      : undefined;
     if (args.neuvector) {
       new NeuVector("neuvector", { ...args.neuvector, cluster: args.cluster }, { parent: this });
     }
@@ -99,6 +107,7 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
             inboundPeers: tenant.allowedPeers,
             outboundPeers: outbound.get(tenant.name) ?? [],
             namespaceLabels: args.signatures ? includeLabel : {},
+            ...(mesh ? { mesh: { egressHosts: tenant.egressHosts ?? [], dependsOn: mesh.ready } } : {}),
           },
           { parent: this },
         ),

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { podSecurityStandardVersion } from "../versions";
+import { tenantMeshObjects } from "./mesh";
 import { tenantNetworkPolicies } from "./network-policies";
 import { limitRangeSpec, resourceQuotaSpec, type TenantQuota } from "./quotas";
 import { tenantRoleRules } from "./rbac";
@@ -31,6 +32,8 @@ export interface TenantNamespaceArgs {
   readonly outboundPeers?: readonly string[];
   /** Labels other platform components need on the namespace (signature verification, mesh). */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** Mesh membership, when the mesh add-on is on: the tenant's external hosts. */
+  readonly mesh?: { readonly egressHosts: readonly string[]; readonly dependsOn?: pulumi.Resource };
 }
 
 export const tenantRoleName = "tenant-developer";
@@ -50,6 +53,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           name: args.name,
           labels: {
             ...(args.namespaceLabels ?? {}),
+            ...(args.mesh ? { "istio-injection": "enabled" } : {}),
             ...labels,
             ...podSecurityLabels("restricted", podSecurityStandardVersion),
           },
@@ -69,6 +73,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const policies = tenantNetworkPolicies({
       inboundPeers: args.inboundPeers ?? [],
       outboundPeers: args.outboundPeers ?? [],
+      mesh: args.mesh !== undefined,
     });
     for (const [policyName, spec] of Object.entries(policies)) {
       new k8s.networking.v1.NetworkPolicy(
@@ -109,6 +114,26 @@ export class TenantNamespace extends pulumi.ComponentResource {
       },
       child,
     );
+
+    if (args.mesh) {
+      const flows = {
+        namespace: args.name,
+        inboundPeers: args.inboundPeers ?? [],
+        outboundPeers: args.outboundPeers ?? [],
+        egressHosts: args.mesh.egressHosts,
+      };
+      for (const object of tenantMeshObjects(flows)) {
+        const controls = object.kind === "ServiceEntry" ? ["C-MESH-3"] : ["C-TEN-3", "C-MESH-2"];
+        new k8s.apiextensions.CustomResource(
+          `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
+          {
+            ...object,
+            metadata: { ...object.metadata, namespace, labels, annotations: controlAnnotations(...controls) },
+          },
+          { ...child, ...(args.mesh.dependsOn ? { dependsOn: [args.mesh.dependsOn] } : {}) },
+        );
+      }
+    }
 
     // Kubernetes creates `default` in every namespace; patch it so pods that name no
     // ServiceAccount get no API token (C-ID-6).

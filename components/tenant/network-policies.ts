@@ -19,6 +19,8 @@ export interface TenantNetworkFlows {
   readonly inboundPeers: readonly string[];
   /** Namespaces the tenant may open connections to (they declared the tenant as a peer). */
   readonly outboundPeers: readonly string[];
+  /** In the mesh: sidecars reach istiod (xDS, certificates) and the egress gateway. */
+  readonly mesh?: boolean;
 }
 
 export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string, PolicySpec> {
@@ -61,6 +63,22 @@ export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string,
       podSelector: allPods,
       policyTypes: ["Egress"],
       egress: [{ to: [namespaceNamed(flows.outboundPeers)] }],
+    };
+  }
+  if (flows.mesh) {
+    policies["allow-mesh-control-plane"] = {
+      podSelector: allPods,
+      policyTypes: ["Egress"],
+      egress: [
+        { to: [namespaceNamed(["istio-system"])], ports: [{ protocol: "TCP", port: 15012 }] },
+        {
+          to: [namespaceNamed(["istio-egress"])],
+          ports: [
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 8443 },
+          ],
+        },
+      ],
     };
   }
   return policies;

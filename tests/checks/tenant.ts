@@ -53,6 +53,9 @@ export function checkPodSecurity(graph: ResourceGraph): string[] {
   });
 }
 
+/** Namespaces every tenant may reach: DNS, and the mesh control plane and egress gateway. */
+const platformInfrastructure = ["kube-system", "istio-system", "istio-egress"];
+
 /** C-TEN-2: a policy selecting every pod denies both directions, and no allowance is wider than declared. */
 export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<string, string[]>): string[] {
   return tenantNamespaces(graph).flatMap((namespace) => {
@@ -93,7 +96,7 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
           }
           for (const name of names ?? []) {
             const allowed = declared.get(namespace) ?? [];
-            if (name !== "kube-system" && !allowed.includes(name)) {
+            if (!platformInfrastructure.includes(name) && !allowed.includes(name)) {
               problems.push(
                 `namespace ${namespace}: ${policy.name} allows undeclared peer namespace ${name}`,
               );

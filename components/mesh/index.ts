@@ -1,0 +1,150 @@
+/**
+ * Mesh: Istio (sidecar mode) from its pinned charts: base, the CNI node agent (so workloads need no
+ * privileged init container), istiod, an ingress and an egress gateway, each in its own namespace.
+ * On top: STRICT mTLS mesh-wide (C-MESH-1), allow-nothing authorization (C-MESH-2), REGISTRY_ONLY
+ * egress with platform-wide ServiceEntries (C-MESH-3), and explicit short workload certificates
+ * (C-MESH-5). Tenants add their own policies (components/tenant/mesh.ts).
+ *
+ * Root CA: by default istiod's self-signed root (simple, but the root key lives in the cluster and
+ * another cluster cannot trust it). With `rootCa: plugged-in`, istiod signs with the intermediate
+ * you place in the istio-system/cacerts Secret (roots stay offline, multi-cluster trust works); the
+ * Secret must exist before istiod starts.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
+import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
+import { istiodValues } from "./values";
+
+export { istioRootNamespace, spiffePrincipal } from "./policies";
+
+export const ingressNamespace = "istio-ingress";
+export const egressNamespace = "istio-egress";
+
+export interface MeshArgs {
+  readonly cluster: ClusterHandle;
+  readonly istiodReplicas: number;
+  /** Workload certificate lifetime, e.g. "12h" (C-MESH-5). */
+  readonly workloadCertTtl: string;
+  readonly rootCa: "istiod-self-signed" | "plugged-in";
+  /** External hosts every workload may reach (platform-wide ServiceEntries). */
+  readonly egressHosts: readonly string[];
+}
+
+export class Mesh extends pulumi.ComponentResource {
+  readonly ready: pulumi.Resource;
+
+  constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:mesh:Mesh", name, {}, opts);
+    const child = { parent: this, provider: args.cluster.provider };
+    const ns = (namespace: string) =>
+      new k8s.core.v1.Namespace(
+        `${name}-${namespace}`,
+        {
+          metadata: {
+            name: namespace,
+            labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
+            annotations: controlAnnotations("C-MESH-1"),
+          },
+        },
+        child,
+      );
+    const system = ns(istioRootNamespace);
+    const ingress = ns(ingressNamespace);
+    const egress = ns(egressNamespace);
+
+    const release = (
+      id: string,
+      chart: { chart: string; chartVersion: string },
+      namespace: pulumi.Input<string>,
+      values: Record<string, unknown>,
+      dependsOn: pulumi.Resource[] = [],
+    ) =>
+      new k8s.helm.v3.Release(
+        `${name}-${id}`,
+        {
+          name: id,
+          chart: chart.chart,
+          version: chart.chartVersion,
+          repositoryOpts: { repo: chartRepositories.istio },
+          namespace,
+          createNamespace: false,
+          atomic: true,
+          cleanupOnFail: true,
+          values,
+        },
+        { ...child, dependsOn },
+      );
+
+    const base = release("istio-base", upstream.istioBase, system.metadata.name, {});
+    // The CNI agent runs in kube-system (a node agent, exempt as a system namespace).
+    const cni = release("istio-cni", upstream.istioCni, "kube-system", { cni: { chained: true } }, [base]);
+    const istiod = release(
+      "istiod",
+      upstream.istio,
+      system.metadata.name,
+      istiodValues({ replicas: args.istiodReplicas, workloadCertTtl: args.workloadCertTtl }),
+      [base, cni],
+    );
+    release(
+      "istio-ingressgateway",
+      upstream.istioGateway,
+      ingress.metadata.name,
+      { service: { type: "LoadBalancer" } },
+      [istiod],
+    );
+    release(
+      "istio-egressgateway",
+      upstream.istioGateway,
+      egress.metadata.name,
+      { service: { type: "ClusterIP" } },
+      [istiod],
+    );
+
+    const custom = (
+      id: string,
+      object: { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: unknown },
+      controls: string[],
+    ) =>
+      new k8s.apiextensions.CustomResource(
+        `${name}-${id}`,
+        {
+          ...object,
+          metadata: {
+            ...object.metadata,
+            labels: managedByLabel,
+            annotations: {
+              ...controlAnnotations(...controls),
+              ...(args.rootCa === "plugged-in"
+                ? { "zt-blueprint.io/root-ca": "plugged-in (istio-system/cacerts)" }
+                : {}),
+            },
+          },
+        },
+        { ...child, dependsOn: [istiod] },
+      );
+    custom("strict-mtls", strictPeerAuthentication(), ["C-MESH-1", "C-MESH-5"]);
+    this.ready = custom("allow-nothing", allowNothing(), ["C-MESH-2"]);
+    args.egressHosts.forEach((host, i) =>
+      custom(
+        `egress-${i}`,
+        {
+          apiVersion: "networking.istio.io/v1",
+          kind: "ServiceEntry",
+          metadata: { name: `platform-egress-${i}`, namespace: egressNamespace },
+          spec: {
+            hosts: [host],
+            location: "MESH_EXTERNAL",
+            resolution: "DNS",
+            ports: [{ number: 443, name: "tls", protocol: "TLS" }],
+            exportTo: ["*"],
+          },
+        },
+        ["C-MESH-3"],
+      ),
+    );
+    this.registerOutputs({ rootNamespace: istioRootNamespace, ingressNamespace, egressNamespace });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * A tenant's mesh membership (C-MESH-4, C-TEN-3, C-MESH-3): injection label, authorization that
+ * admits only the tenant itself and its declared peers, a Sidecar that scopes egress to its own
+ * namespace, the control plane, the egress gateway, its peers and its declared external hosts, and
+ * a ServiceEntry per declared host. One declaration (allowedPeers, egressHosts) drives these and
+ * the NetworkPolicies.
+ */
+export const meshNamespaces = { control: "istio-system", egress: "istio-egress" } as const;
+
+export interface TenantMeshFlows {
+  readonly namespace: string;
+  /** Namespaces allowed to call into the tenant. */
+  readonly inboundPeers: readonly string[];
+  /** Namespaces the tenant calls. */
+  readonly outboundPeers: readonly string[];
+  readonly egressHosts: readonly string[];
+}
+
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: unknown;
+};
+
+export function tenantMeshObjects(flows: TenantMeshFlows): Manifest[] {
+  const { namespace } = flows;
+  const objects: Manifest[] = [
+    {
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: { name: "allow-same-namespace", namespace },
+      spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces: [namespace] } }] }] },
+    },
+    {
+      apiVersion: "networking.istio.io/v1",
+      kind: "Sidecar",
+      metadata: { name: "default", namespace },
+      spec: {
+        egress: [
+          {
+            hosts: [
+              "./*",
+              `${meshNamespaces.control}/*`,
+              `${meshNamespaces.egress}/*`,
+              ...[...flows.outboundPeers].sort().map((peer) => `${peer}/*`),
+            ],
+          },
+        ],
+        outboundTrafficPolicy: { mode: "REGISTRY_ONLY" },
+      },
+    },
+  ];
+  if (flows.inboundPeers.length > 0) {
+    objects.push({
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: { name: "allow-declared-peers", namespace },
+      spec: {
+        action: "ALLOW",
+        rules: [{ from: [{ source: { namespaces: [...flows.inboundPeers].sort() } }] }],
+      },
+    });
+  }
+  flows.egressHosts.forEach((host, i) =>
+    objects.push({
+      apiVersion: "networking.istio.io/v1",
+      kind: "ServiceEntry",
+      metadata: { name: `egress-${i}`, namespace },
+      spec: {
+        hosts: [host],
+        location: "MESH_EXTERNAL",
+        resolution: "DNS",
+        ports: [{ number: 443, name: "tls", protocol: "TLS" }],
+        // Visible to this tenant only.
+        exportTo: ["."],
+      },
+    }),
+  );
+  return objects;
+}
