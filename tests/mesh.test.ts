@@ -1,0 +1,216 @@
+/**
+ * The mesh (C-MESH-1/2/3/4/5) and tenant mesh authorization (C-TEN-3): each control asserted on the
+ * stacks, then switched off by a stack transformation to prove its check fails.
+ */
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+import type * as pulumi from "@pulumi/pulumi";
+import { editInputs } from "./fixtures";
+import { at, type CapturedResource, type ResourceGraph } from "./harness/graph";
+import { proves } from "./harness/proves";
+import { captureStack } from "./harness/run";
+
+const istio = {
+  peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
+  authorizationPolicy: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
+  sidecar: "kubernetes:networking.istio.io/v1:Sidecar",
+  serviceEntry: "kubernetes:networking.istio.io/v1:ServiceEntry",
+  release: "kubernetes:helm.sh/v3:Release",
+};
+
+async function stack(
+  name: string,
+  ...transformations: pulumi.ResourceTransformation[]
+): Promise<ResourceGraph> {
+  const { graph, error } = await captureStack(name, { transformations });
+  assert.equal(error, undefined, error?.message);
+  return graph;
+}
+
+const inNamespace = (r: CapturedResource, ns: string) => at(r.inputs, "metadata.namespace") === ns;
+const named = (r: CapturedResource, name: string) => at(r.inputs, "metadata.name") === name;
+
+function istiodValues(graph: ResourceGraph): Record<string, unknown> {
+  const release = graph.ofType(istio.release).find((r) => r.inputs["chart"] === "istiod");
+  return (release?.inputs["values"] ?? {}) as Record<string, unknown>;
+}
+
+/** C-MESH-1: STRICT in the root namespace and nowhere a weaker mode. */
+function checkStrictMtls(graph: ResourceGraph): string[] {
+  const all = graph.ofType(istio.peerAuthentication);
+  const root = all.find((p) => inNamespace(p, "istio-system") && named(p, "default"));
+  const problems = at(root?.inputs, "spec.mtls.mode") === "STRICT" ? [] : ["mesh-wide mTLS is not STRICT"];
+  for (const policy of all) {
+    const modes = [
+      at(policy.inputs, "spec.mtls.mode"),
+      ...Object.values(
+        (at(policy.inputs, "spec.portLevelMtls") ?? {}) as Record<string, { mode?: string }>,
+      ).map((p) => p.mode),
+    ];
+    if (modes.some((m) => m === "PERMISSIVE" || m === "DISABLE"))
+      problems.push(`${policy.name} relaxes mTLS`);
+  }
+  return problems;
+}
+
+/** C-MESH-2 / C-TEN-3: allow-nothing mesh-wide; every ALLOW names sources, never a wildcard. */
+function checkAuthorization(graph: ResourceGraph, declared: Map<string, string[]>): string[] {
+  const policies = graph.ofType(istio.authorizationPolicy);
+  const problems: string[] = [];
+  const root = policies.find((p) => inNamespace(p, "istio-system") && named(p, "allow-nothing"));
+  if (!root || JSON.stringify(root.inputs["spec"]) !== "{}")
+    problems.push("no mesh-wide allow-nothing policy");
+  for (const policy of policies.filter((p) => p !== root)) {
+    const namespace = String(at(policy.inputs, "metadata.namespace"));
+    for (const rule of (at(policy.inputs, "spec.rules") ?? []) as {
+      from?: { source: Record<string, string[]> }[];
+    }[]) {
+      if (!rule.from || rule.from.length === 0) problems.push(`${policy.name} allows every source`);
+      for (const { source } of rule.from ?? []) {
+        for (const principal of source["principals"] ?? []) {
+          if (principal === "*" || principal.startsWith("cluster.local/ns/*"))
+            problems.push(`${policy.name} allows principal ${principal}`);
+        }
+        for (const ns of source["namespaces"] ?? []) {
+          if (ns === "*" || (ns !== namespace && !(declared.get(namespace) ?? []).includes(ns))) {
+            problems.push(`${policy.name} allows undeclared namespace ${ns}`);
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** C-MESH-3: REGISTRY_ONLY mesh-wide and per tenant; ServiceEntries only for declared hosts. */
+function checkEgress(graph: ResourceGraph, declaredHosts: Map<string, string[]>): string[] {
+  const problems: string[] = [];
+  if (at(istiodValues(graph), "meshConfig.outboundTrafficPolicy.mode") !== "REGISTRY_ONLY")
+    problems.push("mesh egress is not REGISTRY_ONLY");
+  for (const sidecar of graph.ofType(istio.sidecar)) {
+    if (at(sidecar.inputs, "spec.outboundTrafficPolicy.mode") !== "REGISTRY_ONLY")
+      problems.push(`${sidecar.name} allows any egress`);
+  }
+  for (const entry of graph.ofType(istio.serviceEntry)) {
+    const ns = String(at(entry.inputs, "metadata.namespace"));
+    if (ns === "istio-egress") continue;
+    for (const host of (at(entry.inputs, "spec.hosts") ?? []) as string[]) {
+      if (!(declaredHosts.get(ns) ?? []).includes(host))
+        problems.push(`${ns} reaches undeclared host ${host}`);
+    }
+  }
+  return problems;
+}
+
+const localPeers = new Map([
+  ["payments", ["storefront"]],
+  ["storefront", []],
+]);
+
+describe("service mesh", () => {
+  proves(["C-MESH-1"], "mesh-wide PeerAuthentication is STRICT and nothing relaxes it", async () => {
+    assert.deepEqual(checkStrictMtls(await stack("aws-prod")), []);
+    const permissive = editInputs(istio.peerAuthentication, (props) => {
+      (props["spec"] as Record<string, Record<string, string>>)["mtls"] = { mode: "PERMISSIVE" };
+    });
+    assert.match(checkStrictMtls(await stack("aws-prod", permissive)).join(), /not STRICT/);
+  });
+
+  proves(
+    ["C-MESH-2", "C-TEN-3"],
+    "allow-nothing mesh-wide; tenants admit only themselves and their declared peers",
+    async () => {
+      const graph = await stack("local");
+      assert.deepEqual(checkAuthorization(graph, localPeers), []);
+      const payments = graph
+        .ofType(istio.authorizationPolicy)
+        .find((p) => inNamespace(p, "payments") && named(p, "allow-declared-peers"));
+      assert.deepEqual(at(payments?.inputs, "spec.rules"), [
+        { from: [{ source: { namespaces: ["storefront"] } }] },
+      ]);
+    },
+  );
+
+  proves(
+    ["C-MESH-2"],
+    "the authorization check fails without allow-nothing or with a wildcard principal",
+    async () => {
+      const remove = editInputs(istio.authorizationPolicy, (props) => {
+        if ((props["metadata"] as Record<string, string>)["name"] === "allow-nothing")
+          props["spec"] = { action: "ALLOW", rules: [{}] };
+      });
+      assert.match(
+        checkAuthorization(await stack("local", remove), localPeers).join(),
+        /no mesh-wide allow-nothing/,
+      );
+      const wildcard = editInputs(istio.authorizationPolicy, (props) => {
+        if ((props["metadata"] as Record<string, string>)["name"] === "allow-declared-peers") {
+          props["spec"] = { action: "ALLOW", rules: [{ from: [{ source: { principals: ["*"] } }] }] };
+        }
+      });
+      assert.match(
+        checkAuthorization(await stack("local", wildcard), localPeers).join(),
+        /allows principal \*/,
+      );
+    },
+  );
+
+  proves(["C-TEN-3"], "the check fails when a tenant admits a peer it did not declare", async () => {
+    const extra = editInputs(istio.authorizationPolicy, (props) => {
+      if ((props["metadata"] as Record<string, string>)["name"] === "allow-declared-peers") {
+        props["spec"] = {
+          action: "ALLOW",
+          rules: [{ from: [{ source: { namespaces: ["storefront", "intruder"] } }] }],
+        };
+      }
+    });
+    assert.match(
+      checkAuthorization(await stack("local", extra), localPeers).join(),
+      /undeclared namespace intruder/,
+    );
+  });
+
+  proves(
+    ["C-MESH-3"],
+    "egress is REGISTRY_ONLY; only declared hosts get ServiceEntries, visible to their tenant only",
+    async () => {
+      const graph = await stack("local");
+      assert.deepEqual(checkEgress(graph, new Map([["payments", ["api.stripe.com"]]])), []);
+      const entry = graph.ofType(istio.serviceEntry).find((e) => inNamespace(e, "payments"));
+      assert.deepEqual(at(entry?.inputs, "spec.exportTo"), ["."]);
+      const allowAny = editInputs(istio.release, (props) => {
+        if (props["chart"] === "istiod") {
+          (
+            (props["values"] as Record<string, Record<string, unknown>>)["meshConfig"] as Record<
+              string,
+              unknown
+            >
+          )["outboundTrafficPolicy"] = { mode: "ALLOW_ANY" };
+        }
+      });
+      assert.match(
+        checkEgress(await stack("local", allowAny), new Map([["payments", ["api.stripe.com"]]])).join(),
+        /not REGISTRY_ONLY/,
+      );
+    },
+  );
+
+  proves(["C-MESH-4"], "tenant namespaces are labelled for sidecar injection", async () => {
+    const graph = await stack("aws-prod");
+    for (const ns of graph.ofType("kubernetes:core/v1:Namespace")) {
+      const labels = (at(ns.inputs, "metadata.labels") ?? {}) as Record<string, string>;
+      if (labels["zt-blueprint.io/tenant"]) assert.equal(labels["istio-injection"], "enabled", ns.name);
+    }
+  });
+
+  proves(["C-MESH-5"], "workload certificates are short-lived, set explicitly", async () => {
+    const env = at(istiodValues(await stack("aws-prod")), "pilot.env") as Record<string, string>;
+    assert.equal(env["DEFAULT_WORKLOAD_CERT_TTL"], "12h");
+    assert.equal(env["MAX_WORKLOAD_CERT_TTL"], "12h");
+    assert.equal(
+      at(istiodValues(await stack("aws-prod")), "pilot.cni.enabled"),
+      true,
+      "no privileged init containers",
+    );
+  });
+});
