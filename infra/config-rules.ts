@@ -286,6 +286,43 @@ const neuvectorMode: Rule = (config) => {
     : [];
 };
 
+const meshRules: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  const mesh = config.addons?.mesh;
+  if (
+    (mesh?.permissivePorts ?? []).length > 0 &&
+    config.tier === "prod" &&
+    !mesh?.allowPermissivePortsInProd
+  ) {
+    problems.push({
+      path: ["addons", "mesh", "permissivePorts"],
+      message:
+        "is refused in prod (C-MESH-1: no PERMISSIVE override) unless addons.mesh.allowPermissivePortsInProd: true names the decision",
+    });
+  }
+  (config.tenants ?? []).forEach((tenant, index) => {
+    if (tenant.ingress && (tenant.ingress.endUserAuth ?? true) && !config.identity?.oidcIssuerUrl) {
+      problems.push({
+        path: ["tenants", index, "ingress", "endUserAuth"],
+        message: "needs identity.oidcIssuerUrl, the issuer whose JWTs the ingress accepts (C-MESH-6)",
+      });
+    }
+  });
+  const hosts = new Map<string, number>();
+  (config.tenants ?? []).forEach((tenant, index) => {
+    const host = tenant.ingress?.host;
+    if (!host) return;
+    if (hosts.has(host)) {
+      problems.push({
+        path: ["tenants", index, "ingress", "host"],
+        message: `is already routed to tenants[${hosts.get(host)}]`,
+      });
+    }
+    hosts.set(host, index);
+  });
+  return problems;
+};
+
 const knownConstraints: Rule = (config) =>
   Object.keys(config.enforcement?.constraintOverrides ?? {})
     .filter((name) => !constraintNames.includes(name))
@@ -407,6 +444,7 @@ export const configRules: readonly Rule[] = [
   addonsOnOutsideDev,
   webhookFailOpen,
   knownConstraints,
+  meshRules,
   alertSinks,
   neuvectorMode,
   signatureVerification,

@@ -86,6 +86,16 @@ const tenant = z.strictObject({
     .string()
     .regex(/^[a-z0-9][-a-z0-9/]*\/$/, "must be lowercase path segments ending in '/', e.g. tenants/payments/")
     .optional(),
+  /** A route from the mesh ingress gateway to one of the tenant's services (C-MESH-6). */
+  ingress: z
+    .strictObject({
+      host: z.string().regex(hostname, "must be a lowercase DNS hostname such as shop.example.com"),
+      service: z.string().regex(dnsLabel, "must be a Service name (DNS-1123 label)"),
+      port: z.number().int().min(1).max(65535),
+      /** Require a valid end-user JWT from the platform's OIDC issuer (default true). */
+      endUserAuth: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 const toggle = { enabled: z.boolean().optional() };
@@ -101,6 +111,19 @@ const addons = z.strictObject({
       rootCa: z.enum(["istiod-self-signed", "plugged-in"]).optional(),
       /** Workload certificate lifetime in hours (C-MESH-5). */
       workloadCertTtlHours: z.number().int().min(1).max(24).optional(),
+      /** Weakens C-MESH-1: per-port PERMISSIVE mTLS for a platform workload that truly needs plaintext. */
+      permissivePorts: z
+        .array(
+          z.strictObject({
+            namespace: z.string().regex(dnsLabel, "must be a namespace"),
+            workloadLabels: z.record(z.string(), z.string()),
+            port: z.number().int().min(1).max(65535),
+            reason: z.string().min(10, "must say why the port cannot use mTLS"),
+          }),
+        )
+        .optional(),
+      /** Must be true for permissivePorts in prod. */
+      allowPermissivePortsInProd: z.boolean().optional(),
     })
     .optional(),
   admission: z
@@ -300,6 +323,10 @@ export const stackConfigSchema = z.strictObject({
         .regex(/^[a-z0-9:-]*$/, "must be lowercase letters, digits, ':' or '-'")
         .optional(),
       platformAdminsGroup: idpGroup.optional(),
+      /** The OIDC issuer end users authenticate with (Keycloak realm URL); JWTs at the ingress must come from it. */
+      oidcIssuerUrl: z.url({ protocol: /^https$/, error: "must be an https issuer URL" }).optional(),
+      /** JWKS of the issuer; defaults to Keycloak's <issuer>/protocol/openid-connect/certs. */
+      jwksUri: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
     })
     .optional(),
   addons: addons.optional(),

@@ -24,6 +24,12 @@ export interface TenantConfig {
   readonly allowedPeers: readonly string[];
   readonly egressHosts: readonly string[];
   readonly secretPrefix: string;
+  readonly ingress?: {
+    readonly host: string;
+    readonly service: string;
+    readonly port: number;
+    readonly endUserAuth: boolean;
+  };
 }
 
 export interface AddonToggle {
@@ -56,12 +62,23 @@ export interface PlatformConfig {
     readonly maxSize: number;
     readonly diskSizeGiB: number;
   };
-  readonly identity: { readonly oidcGroupsPrefix: string; readonly platformAdminsGroup: string };
+  readonly identity: {
+    readonly oidcGroupsPrefix: string;
+    readonly platformAdminsGroup: string;
+    readonly oidcIssuerUrl?: string;
+    readonly jwksUri?: string;
+  };
   readonly addons: {
     readonly mesh: AddonToggle & {
       readonly egressHosts: readonly string[];
       readonly rootCa: "istiod-self-signed" | "plugged-in";
       readonly workloadCertTtlHours: number;
+      readonly permissivePorts: readonly {
+        readonly namespace: string;
+        readonly workloadLabels: Readonly<Record<string, string>>;
+        readonly port: number;
+        readonly reason: string;
+      }[];
     };
     readonly admission: AddonToggle & {
       readonly webhookFailOpen: boolean;
@@ -192,6 +209,14 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
     identity: {
       oidcGroupsPrefix: input.identity?.oidcGroupsPrefix ?? "oidc:",
       platformAdminsGroup: input.identity?.platformAdminsGroup ?? "platform-admins",
+      ...(input.identity?.oidcIssuerUrl
+        ? {
+            oidcIssuerUrl: input.identity.oidcIssuerUrl,
+            jwksUri:
+              input.identity.jwksUri ??
+              `${input.identity.oidcIssuerUrl.replace(/\/$/, "")}/protocol/openid-connect/certs`,
+          }
+        : {}),
     },
     addons: {
       mesh: {
@@ -199,6 +224,7 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         egressHosts: addons.mesh?.egressHosts ?? [],
         rootCa: addons.mesh?.rootCa ?? "istiod-self-signed",
         workloadCertTtlHours: addons.mesh?.workloadCertTtlHours ?? 12,
+        permissivePorts: addons.mesh?.permissivePorts ?? [],
       },
       admission: {
         enabled: enabled(addons.admission),
@@ -251,6 +277,9 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       allowedPeers: tenant.allowedPeers ?? [],
       egressHosts: tenant.egressHosts ?? [],
       secretPrefix: tenant.secretPrefix ?? `tenants/${tenant.name}/`,
+      ...(tenant.ingress
+        ? { ingress: { ...tenant.ingress, endUserAuth: tenant.ingress.endUserAuth ?? true } }
+        : {}),
     })),
     auditLogRetentionDays: defaults.auditLogRetentionDays,
   };

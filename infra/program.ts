@@ -22,6 +22,18 @@ export async function runProgram(): Promise<Record<string, unknown>> {
       quota: tenant.quota,
       allowedPeers: tenant.allowedPeers,
       egressHosts: tenant.egressHosts,
+      ...(tenant.ingress
+        ? {
+            ingress: {
+              host: tenant.ingress.host,
+              service: tenant.ingress.service,
+              port: tenant.ingress.port,
+              ...(tenant.ingress.endUserAuth && config.identity.oidcIssuerUrl && config.identity.jwksUri
+                ? { jwt: { issuer: config.identity.oidcIssuerUrl, jwksUri: config.identity.jwksUri } }
+                : {}),
+            },
+          }
+        : {}),
     })),
     ...(config.addons.mesh.enabled
       ? {
@@ -30,6 +42,14 @@ export async function runProgram(): Promise<Record<string, unknown>> {
             workloadCertTtl: `${config.addons.mesh.workloadCertTtlHours}h`,
             rootCa: config.addons.mesh.rootCa,
             egressHosts: config.addons.mesh.egressHosts,
+            allExternalHosts: [
+              ...config.addons.mesh.egressHosts,
+              ...config.tenants.flatMap((t) => t.egressHosts),
+            ],
+            egressThroughGateway: config.tier === "prod",
+            ingressHosts: config.tenants.flatMap((t) => (t.ingress ? [t.ingress.host] : [])),
+            ingressTlsSecret: "ingress-tls",
+            permissivePorts: config.addons.mesh.permissivePorts,
           },
         }
       : {}),

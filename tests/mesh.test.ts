@@ -177,7 +177,7 @@ describe("service mesh", () => {
       const graph = await stack("local");
       assert.deepEqual(checkEgress(graph, new Map([["payments", ["api.stripe.com"]]])), []);
       const entry = graph.ofType(istio.serviceEntry).find((e) => inNamespace(e, "payments"));
-      assert.deepEqual(at(entry?.inputs, "spec.exportTo"), ["."]);
+      assert.deepEqual(at(entry?.inputs, "spec.exportTo"), [".", "istio-egress"]);
       const allowAny = editInputs(istio.release, (props) => {
         if (props["chart"] === "istiod") {
           (

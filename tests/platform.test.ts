@@ -54,7 +54,7 @@ describe("the local stack", () => {
       assert.deepEqual(tenantNamespaces(graph).sort(), ["payments", "storefront"]);
       const flows = new Map([
         ["payments", ["storefront"]],
-        ["storefront", ["payments"]],
+        ["storefront", ["payments", "istio-ingress"]],
       ]);
       assert.deepEqual(checkDefaultDenyNetwork(graph, flows), []);
       assert.deepEqual(outputs?.["tenantNamespaces"], ["storefront", "payments"]);

@@ -86,7 +86,7 @@ describe("offline render", () => {
     assert.equal(docs.length, result.manifests);
     assert.equal(docs[0]?.kind, "Namespace", "namespaces come first so kubectl apply works in file order");
     const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
-    assert.match(summary, /\| C-TEN-2 \| Default-deny network \| yes \| 10 \| \d+ \|/);
+    assert.match(summary, /\| C-TEN-2 \| Default-deny network \| yes \| 11 \| \d+ \|/);
     assert.match(summary, /\| C-ID-2 \| MFA for every human \| yes \| 0 \| not yet \|/);
   });
 

@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { egressRoute, publicGateway } from "./gateways";
 import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
 import { istiodValues } from "./values";
 
@@ -31,6 +32,21 @@ export interface MeshArgs {
   readonly rootCa: "istiod-self-signed" | "plugged-in";
   /** External hosts every workload may reach (platform-wide ServiceEntries). */
   readonly egressHosts: readonly string[];
+  /** Every external host of the platform and its tenants; in prod each is routed via the egress gateway. */
+  readonly allExternalHosts?: readonly string[];
+  /** Route external traffic through the egress gateway (prod). */
+  readonly egressThroughGateway: boolean;
+  /** Hosts the public ingress gateway serves (from tenants' ingress routes). */
+  readonly ingressHosts: readonly string[];
+  /** Secret in istio-ingress holding the ingress certificate (the secrets component can supply it). */
+  readonly ingressTlsSecret: string;
+  /** Weakens C-MESH-1: narrow, reasoned per-port PERMISSIVE exceptions (refused in prod without a key). */
+  readonly permissivePorts?: readonly {
+    readonly namespace: string;
+    readonly workloadLabels: Readonly<Record<string, string>>;
+    readonly port: number;
+    readonly reason: string;
+  }[];
 }
 
 export class Mesh extends pulumi.ComponentResource {
@@ -107,6 +123,7 @@ export class Mesh extends pulumi.ComponentResource {
       id: string,
       object: { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: unknown },
       controls: string[],
+      annotations: Record<string, string> = {},
     ) =>
       new k8s.apiextensions.CustomResource(
         `${name}-${id}`,
@@ -116,6 +133,7 @@ export class Mesh extends pulumi.ComponentResource {
             ...object.metadata,
             labels: managedByLabel,
             annotations: {
+              ...annotations,
               ...controlAnnotations(...controls),
               ...(args.rootCa === "plugged-in"
                 ? { "zt-blueprint.io/root-ca": "plugged-in (istio-system/cacerts)" }
@@ -127,6 +145,32 @@ export class Mesh extends pulumi.ComponentResource {
       );
     custom("strict-mtls", strictPeerAuthentication(), ["C-MESH-1", "C-MESH-5"]);
     this.ready = custom("allow-nothing", allowNothing(), ["C-MESH-2"]);
+    if (args.ingressHosts.length > 0)
+      custom("public-gateway", publicGateway(args.ingressHosts, args.ingressTlsSecret), ["C-MESH-6"]);
+    if (args.egressThroughGateway) {
+      [...new Set(args.allExternalHosts ?? args.egressHosts)].sort().forEach((host, i) => {
+        for (const object of egressRoute(host, i)) {
+          custom(`${object.kind.toLowerCase()}-${object.metadata.name}`, object, ["C-MESH-3"]);
+        }
+      });
+    }
+    (args.permissivePorts ?? []).forEach((exemption, i) =>
+      custom(
+        `permissive-port-${i}`,
+        {
+          apiVersion: "security.istio.io/v1",
+          kind: "PeerAuthentication",
+          metadata: { name: `permissive-port-${exemption.port}`, namespace: exemption.namespace },
+          spec: {
+            selector: { matchLabels: { ...exemption.workloadLabels } },
+            mtls: { mode: "STRICT" },
+            portLevelMtls: { [String(exemption.port)]: { mode: "PERMISSIVE" } },
+          },
+        },
+        ["C-MESH-1"],
+        { "zt-blueprint.io/mtls-exemption-reason": exemption.reason },
+      ),
+    );
     args.egressHosts.forEach((host, i) =>
       custom(
         `egress-${i}`,

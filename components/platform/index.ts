@@ -13,6 +13,7 @@ import { NeuVector, neuvectorNamespace, type NeuVectorArgs } from "../neuvector"
 import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
 import { Scanning, type ScanningArgs } from "../scanning";
 import { TenantNamespace, type TenantQuota } from "../tenant";
+import type { TenantIngress } from "../tenant/mesh";
 
 export interface TenantSpec {
   readonly name: string;
@@ -22,6 +23,8 @@ export interface TenantSpec {
   readonly allowedPeers: readonly string[];
   /** External hosts the tenant may reach (through the mesh). */
   readonly egressHosts?: readonly string[];
+  /** A route from the ingress gateway to one of the tenant's services. */
+  readonly ingress?: TenantIngress;
 }
 
 export interface ZeroTrustPlatformArgs {
@@ -107,7 +110,15 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
             inboundPeers: tenant.allowedPeers,
             outboundPeers: outbound.get(tenant.name) ?? [],
             namespaceLabels: args.signatures ? includeLabel : {},
-            ...(mesh ? { mesh: { egressHosts: tenant.egressHosts ?? [], dependsOn: mesh.ready } } : {}),
+            ...(mesh
+              ? {
+                  mesh: {
+                    egressHosts: tenant.egressHosts ?? [],
+                    ...(tenant.ingress ? { ingress: tenant.ingress } : {}),
+                    dependsOn: mesh.ready,
+                  },
+                }
+              : {}),
           },
           { parent: this },
         ),

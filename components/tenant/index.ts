@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { podSecurityStandardVersion } from "../versions";
-import { tenantMeshObjects } from "./mesh";
+import { tenantMeshObjects, type TenantIngress } from "./mesh";
 import { tenantNetworkPolicies } from "./network-policies";
 import { limitRangeSpec, resourceQuotaSpec, type TenantQuota } from "./quotas";
 import { tenantRoleRules } from "./rbac";
@@ -33,7 +33,11 @@ export interface TenantNamespaceArgs {
   /** Labels other platform components need on the namespace (signature verification, mesh). */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** Mesh membership, when the mesh add-on is on: the tenant's external hosts. */
-  readonly mesh?: { readonly egressHosts: readonly string[]; readonly dependsOn?: pulumi.Resource };
+  readonly mesh?: {
+    readonly egressHosts: readonly string[];
+    readonly ingress?: TenantIngress;
+    readonly dependsOn?: pulumi.Resource;
+  };
 }
 
 export const tenantRoleName = "tenant-developer";
@@ -74,6 +78,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       inboundPeers: args.inboundPeers ?? [],
       outboundPeers: args.outboundPeers ?? [],
       mesh: args.mesh !== undefined,
+      ingress: args.mesh?.ingress !== undefined,
     });
     for (const [policyName, spec] of Object.entries(policies)) {
       new k8s.networking.v1.NetworkPolicy(
@@ -121,9 +126,15 @@ export class TenantNamespace extends pulumi.ComponentResource {
         inboundPeers: args.inboundPeers ?? [],
         outboundPeers: args.outboundPeers ?? [],
         egressHosts: args.mesh.egressHosts,
+        ...(args.mesh.ingress ? { ingress: args.mesh.ingress } : {}),
       };
       for (const object of tenantMeshObjects(flows)) {
-        const controls = object.kind === "ServiceEntry" ? ["C-MESH-3"] : ["C-TEN-3", "C-MESH-2"];
+        const controls =
+          object.kind === "ServiceEntry"
+            ? ["C-MESH-3"]
+            : object.kind === "RequestAuthentication" || object.kind === "VirtualService"
+              ? ["C-MESH-6"]
+              : ["C-TEN-3", "C-MESH-2"];
         new k8s.apiextensions.CustomResource(
           `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
           {

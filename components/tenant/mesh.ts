@@ -7,7 +7,19 @@
  */
 export const meshNamespaces = { control: "istio-system", egress: "istio-egress" } as const;
 
+export const ingressGatewayPrincipal = "cluster.local/ns/istio-ingress/sa/istio-ingressgateway";
+export const publicGateway = "istio-ingress/public-gateway";
+
+export interface TenantIngress {
+  readonly host: string;
+  readonly service: string;
+  readonly port: number;
+  /** Require an end-user JWT from this issuer (C-MESH-6). */
+  readonly jwt?: { readonly issuer: string; readonly jwksUri: string };
+}
+
 export interface TenantMeshFlows {
+  readonly ingress?: TenantIngress;
   readonly namespace: string;
   /** Namespaces allowed to call into the tenant. */
   readonly inboundPeers: readonly string[];
@@ -62,6 +74,7 @@ export function tenantMeshObjects(flows: TenantMeshFlows): Manifest[] {
       },
     });
   }
+  if (flows.ingress) objects.push(...ingressObjects(namespace, flows.ingress));
   flows.egressHosts.forEach((host, i) =>
     objects.push({
       apiVersion: "networking.istio.io/v1",
@@ -72,10 +85,59 @@ export function tenantMeshObjects(flows: TenantMeshFlows): Manifest[] {
         location: "MESH_EXTERNAL",
         resolution: "DNS",
         ports: [{ number: 443, name: "tls", protocol: "TLS" }],
-        // Visible to this tenant only.
-        exportTo: ["."],
+        // Visible to this tenant, and to the egress gateway that carries it in prod.
+        exportTo: [".", meshNamespaces.egress],
       },
     }),
   );
+  return objects;
+}
+
+/** The route from the ingress gateway, admitted only from the gateway's identity (and a valid JWT). */
+function ingressObjects(namespace: string, ingress: TenantIngress): Manifest[] {
+  const source: Record<string, string[]> = { principals: [ingressGatewayPrincipal] };
+  if (ingress.jwt) source["requestPrincipals"] = [`${ingress.jwt.issuer}/*`];
+  const objects: Manifest[] = [
+    {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: { name: "ingress", namespace },
+      spec: {
+        hosts: [ingress.host],
+        gateways: [publicGateway],
+        http: [
+          {
+            route: [
+              {
+                destination: {
+                  host: `${ingress.service}.${namespace}.svc.cluster.local`,
+                  port: { number: ingress.port },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: { name: "allow-ingress-gateway", namespace },
+      spec: {
+        action: "ALLOW",
+        rules: [{ from: [{ source }], to: [{ operation: { hosts: [ingress.host] } }] }],
+      },
+    },
+  ];
+  if (ingress.jwt) {
+    objects.push({
+      apiVersion: "security.istio.io/v1",
+      kind: "RequestAuthentication",
+      metadata: { name: "end-user-jwt", namespace },
+      spec: {
+        jwtRules: [{ issuer: ingress.jwt.issuer, jwksUri: ingress.jwt.jwksUri, forwardOriginalToken: true }],
+      },
+    });
+  }
   return objects;
 }

@@ -21,6 +21,8 @@ export interface TenantNetworkFlows {
   readonly outboundPeers: readonly string[];
   /** In the mesh: sidecars reach istiod (xDS, certificates) and the egress gateway. */
   readonly mesh?: boolean;
+  /** The tenant declared an ingress route: the ingress gateway may call in. */
+  readonly ingress?: boolean;
 }
 
 export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string, PolicySpec> {
@@ -63,6 +65,13 @@ export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string,
       podSelector: allPods,
       policyTypes: ["Egress"],
       egress: [{ to: [namespaceNamed(flows.outboundPeers)] }],
+    };
+  }
+  if (flows.ingress) {
+    policies["allow-from-ingress-gateway"] = {
+      podSelector: allPods,
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [namespaceNamed(["istio-ingress"])] }],
     };
   }
   if (flows.mesh) {

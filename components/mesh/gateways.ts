@@ -1,0 +1,82 @@
+/**
+ * Gateway objects: the public ingress gateway serves HTTPS only, TLS 1.2 at least, with its
+ * certificate from a Secret (C-MESH-6); in prod every external host is reached through the egress
+ * gateway (C-MESH-3), so one place sees and can restrict all traffic leaving the mesh.
+ */
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: unknown;
+};
+
+export const ingressGatewayLabels = { istio: "ingressgateway" } as const;
+export const egressGatewayLabels = { istio: "egressgateway" } as const;
+
+export function publicGateway(hosts: readonly string[], tlsSecret: string): Manifest {
+  return {
+    apiVersion: "networking.istio.io/v1",
+    kind: "Gateway",
+    metadata: { name: "public-gateway", namespace: "istio-ingress" },
+    spec: {
+      selector: ingressGatewayLabels,
+      // HTTPS only: there is no plaintext server to redirect from.
+      servers: [
+        {
+          port: { number: 443, name: "https", protocol: "HTTPS" },
+          hosts: [...hosts].sort(),
+          tls: { mode: "SIMPLE", credentialName: tlsSecret, minProtocolVersion: "TLSV1_2" },
+        },
+      ],
+    },
+  };
+}
+
+/** TLS passthrough via the egress gateway: sidecars → egress gateway → the external host. */
+export function egressRoute(host: string, index: number): Manifest[] {
+  const name = `egress-${index}`;
+  return [
+    {
+      apiVersion: "networking.istio.io/v1",
+      kind: "Gateway",
+      metadata: { name, namespace: "istio-egress" },
+      spec: {
+        selector: egressGatewayLabels,
+        servers: [
+          {
+            port: { number: 443, name: "tls", protocol: "TLS" },
+            hosts: [host],
+            tls: { mode: "PASSTHROUGH" },
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: "networking.istio.io/v1",
+      kind: "VirtualService",
+      metadata: { name, namespace: "istio-egress" },
+      spec: {
+        hosts: [host],
+        gateways: ["mesh", `istio-egress/${name}`],
+        exportTo: ["*"],
+        tls: [
+          {
+            match: [{ gateways: ["mesh"], port: 443, sniHosts: [host] }],
+            route: [
+              {
+                destination: {
+                  host: "istio-egressgateway.istio-egress.svc.cluster.local",
+                  port: { number: 443 },
+                },
+              },
+            ],
+          },
+          {
+            match: [{ gateways: [`istio-egress/${name}`], port: 443, sniHosts: [host] }],
+            route: [{ destination: { host, port: { number: 443 } } }],
+          },
+        ],
+      },
+    },
+  ];
+}
