@@ -213,4 +213,108 @@ describe("service mesh", () => {
       "no privileged init containers",
     );
   });
+
+  proves(
+    ["C-MESH-6"],
+    "one public gateway serves HTTPS only (TLS 1.2+); end-user routes require a JWT from the platform issuer",
+    async () => {
+      const graph = await stack("aws-prod");
+      const gateways = graph
+        .ofType("kubernetes:networking.istio.io/v1:Gateway")
+        .filter((g) => inNamespace(g, "istio-ingress"));
+      assert.equal(gateways.length, 1);
+      const servers = at(gateways[0]?.inputs, "spec.servers") as {
+        port: { protocol: string };
+        tls: Record<string, string>;
+        hosts: string[];
+      }[];
+      assert.deepEqual(
+        servers.map((sv) => sv.port.protocol),
+        ["HTTPS"],
+      );
+      assert.equal(servers[0]?.tls["minProtocolVersion"], "TLSV1_2");
+      assert.equal(servers[0]?.tls["credentialName"], "ingress-tls");
+      assert.deepEqual(servers[0]?.hosts, ["shop.aws-prod.example.com"]);
+      const jwt = graph
+        .ofType("kubernetes:security.istio.io/v1:RequestAuthentication")
+        .find((r) => inNamespace(r, "storefront"));
+      assert.equal(
+        at(jwt?.inputs, "spec.jwtRules.0.issuer"),
+        "https://id.aws-prod.example.com/realms/platform",
+      );
+      const allow = graph
+        .ofType(istio.authorizationPolicy)
+        .find((p) => inNamespace(p, "storefront") && named(p, "allow-ingress-gateway"));
+      assert.deepEqual(at(allow?.inputs, "spec.rules.0.from.0.source"), {
+        principals: ["cluster.local/ns/istio-ingress/sa/istio-ingressgateway"],
+        requestPrincipals: ["https://id.aws-prod.example.com/realms/platform/*"],
+      });
+    },
+  );
+
+  proves(["C-MESH-3"], "in prod every external host leaves through the egress gateway", async () => {
+    const withHost = {
+      overrides: {
+        "zt-blueprint:tenants": JSON.stringify([
+          { name: "payments", idpGroup: "team-payments", egressHosts: ["api.stripe.com"] },
+        ]),
+      },
+    };
+    const { graph, error } = await captureStack("aws-prod", withHost);
+    assert.equal(error, undefined, error?.message);
+    const routes = graph
+      .ofType("kubernetes:networking.istio.io/v1:VirtualService")
+      .filter((v) => inNamespace(v, "istio-egress"));
+    assert.equal(routes.length, 1);
+    assert.deepEqual(at(routes[0]?.inputs, "spec.hosts"), ["api.stripe.com"]);
+    assert.match(
+      JSON.stringify(at(routes[0]?.inputs, "spec.tls")),
+      /istio-egressgateway\.istio-egress\.svc\.cluster\.local/,
+    );
+    const dev = await captureStack("aws-dev", withHost);
+    assert.equal(
+      dev.graph
+        .ofType("kubernetes:networking.istio.io/v1:VirtualService")
+        .filter((v) => inNamespace(v, "istio-egress")).length,
+      0,
+    );
+  });
+
+  proves(
+    ["C-MESH-1"],
+    "a reasoned per-port mTLS exemption is narrow in dev, and refused in prod without the explicit key",
+    async () => {
+      const exemption = {
+        "zt-blueprint:addons": JSON.stringify({
+          admission: { enabled: false },
+          runtimeSecurity: { enabled: false },
+          mesh: {
+            permissivePorts: [
+              {
+                namespace: "monitoring",
+                workloadLabels: { app: "legacy-exporter" },
+                port: 9100,
+                reason: "node metrics scraped by an out-of-mesh collector",
+              },
+            ],
+          },
+        }),
+      };
+      const dev = await captureStack("local", { overrides: exemption });
+      assert.equal(dev.error, undefined, dev.error?.message);
+      const exempt = dev.graph.ofType(istio.peerAuthentication).find((p) => named(p, "permissive-port-9100"));
+      assert.deepEqual(at(exempt?.inputs, "spec.portLevelMtls"), { "9100": { mode: "PERMISSIVE" } });
+      assert.equal(at(exempt?.inputs, "spec.mtls.mode"), "STRICT");
+      assert.match(
+        checkStrictMtls(dev.graph).join(),
+        /permissive-port-9100 relaxes mTLS/,
+        "the check still reports it",
+      );
+      const prod = await captureStack("aws-prod", { overrides: exemption });
+      assert.match(
+        String(prod.error?.message),
+        /zt-blueprint:addons\.mesh\.permissivePorts: got .*is refused in prod/,
+      );
+    },
+  );
 });
