@@ -307,7 +307,7 @@ describe("service mesh", () => {
       assert.equal(at(exempt?.inputs, "spec.mtls.mode"), "STRICT");
       assert.match(
         checkStrictMtls(dev.graph).join(),
-        /permissive-port-9100 relaxes mTLS/,
+        /mesh-permissive-port-0 relaxes mTLS/,
         "the check still reports it",
       );
       const prod = await captureStack("aws-prod", { overrides: exemption });
