@@ -35,6 +35,14 @@ export const goTools = {
   opa: { module: "github.com/open-policy-agent/opa", pkg: "", version: "v1.22.2" },
   helm: { module: "helm.sh/helm/v3", pkg: "cmd/helm", version: "v3.19.0" },
   gator: { module: "github.com/open-policy-agent/gatekeeper/v3", pkg: "cmd/gator", version: "v3.23.1" },
+  // Istio tags releases without a "v", so the module proxy serves istio.io/istio only at
+  // master-branch pseudo-versions: this is the newest it serves (2026-08-27). Used for
+  // `istioctl analyze` of our Istio objects; the analyzers change little between releases.
+  istioctl: {
+    module: "istio.io/istio",
+    pkg: "istioctl/cmd/istioctl",
+    version: "v0.0.0-20260827124520-eed52ebb66ad",
+  },
 } as const satisfies Record<string, GoTool>;
 
 /** Validators from PyPI, installed into a project-local virtualenv (.cache/venv). */

@@ -107,6 +107,21 @@ describe("verify: every validator is live", () => {
     assert.match(failures.join("\n"), /Widget\/mystery .*could not find schema/);
   });
 
+  proves(
+    ["C-POL-4", "C-MESH-6"],
+    "istioctl analyze rejects a VirtualService bound to a missing gateway, naming it",
+    (t) => {
+      if (!requireTools(t)) return;
+      const rows = verify(renderDirWith(["missing-gateway.yaml"]));
+      const analyze = row(rows, "istioctl analyze (Istio objects)");
+      assert.equal(analyze.objects, 1);
+      assert.match(
+        analyze.failures.join("\n"),
+        /VirtualService shop\/broken: IST0101: Referenced gateway not found/,
+      );
+    },
+  );
+
   test("checkov and kube-score both flag a privileged pod, naming it", (t) => {
     if (!requireTools(t)) return;
     const rows = verify(renderDirWith(["privileged-pod.yaml"]));

@@ -8,6 +8,7 @@ import {
   checkov,
   gatorVerify,
   helmTemplate,
+  istioctlAnalyze,
   kubeScore,
   kubeconform,
   loadSkips,
@@ -68,6 +69,7 @@ export function verifyRender(target: VerifyTarget): ValidatorResult[] {
   );
   const rows: ValidatorResult[] = [
     kubeconform("kubeconform (our manifests)", files, target.kubernetesVersion),
+    istioctlAnalyze("istioctl analyze (Istio objects)", files),
     checkov("checkov (our manifests)", path.join(target.renderDir, "manifests"), skips),
     kubeScore("kube-score (our manifests)", files, target.kubernetesVersion, skips),
     helm.result,

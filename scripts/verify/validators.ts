@@ -182,6 +182,48 @@ export function kubeScore(
   return { validator: label, objects: objects.length, failures: unskipped("kube-score", findings, skips) };
 }
 
+// ---- istioctl analyze -------------------------------------------------------------------
+
+interface IstioMessage {
+  code: string;
+  level: string;
+  message: string;
+  origin: string;
+}
+
+/** `istioctl analyze` over our files, offline (no cluster), in every namespace. Errors fail; warnings are notes. */
+export function istioctlAnalyze(label: string, files: readonly string[]): ValidatorResult {
+  const istioObjects = files.reduce(
+    (sum, file) =>
+      sum + (fs.readFileSync(file, "utf8").match(/^apiVersion: [a-z.]*istio\.io\//gm) ?? []).length,
+    0,
+  );
+  if (istioObjects === 0) return { validator: label, objects: 0, failures: [] };
+  const result = offline(goToolPath("istioctl"), [
+    "analyze",
+    "--use-kube=false",
+    "--all-namespaces",
+    "--output",
+    "json",
+    ...files,
+  ]);
+  // A file istioctl cannot parse (e.g. an enum value Istio does not know) is reported on stderr,
+  // with exit code 0: it is a failure all the same.
+  const unparsable = /could not be parsed|Error\(s\) adding files/.test(result.stderr + result.stdout)
+    ? [
+        `istioctl could not parse the input: ${(result.stderr || result.stdout).trim().split("\n").slice(0, 4).join(" ")}`,
+      ]
+    : [];
+  const messages = unparsable.length > 0 ? [] : parseJson<IstioMessage[]>(result, "istioctl analyze");
+  const describe = (m: IstioMessage) => `${m.origin}: ${m.code}: ${m.message}`;
+  return {
+    validator: label,
+    objects: istioObjects,
+    failures: [...unparsable, ...messages.filter((m) => m.level === "Error").map(describe)],
+    notes: messages.filter((m) => m.level !== "Error").map(describe),
+  };
+}
+
 // ---- checkov -----------------------------------------------------------------------------
 
 export function checkov(label: string, dir: string, skips: readonly Skip[]): ValidatorResult {
