@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations } from "../shared/labels";
 import { chartRepositories, upstream } from "../versions";
-import { webhookNamespace } from "../shared/platform-namespace";
+import { pinnedRelease, webhookNamespace } from "../shared/platform-namespace";
 import { constraintTemplate, templateName, templateSpecs, type TemplateSpec } from "./templates";
 import { gatekeeperValues } from "./values";
 
@@ -71,17 +71,13 @@ export class Admission extends pulumi.ComponentResource {
       child,
     );
 
-    const release = new k8s.helm.v3.Release(
+    const release = pinnedRelease(
       `${name}-gatekeeper`,
       {
-        name: "gatekeeper",
-        chart: upstream.gatekeeper.chart,
-        version: upstream.gatekeeper.chartVersion,
-        repositoryOpts: { repo: chartRepositories.gatekeeper },
+        releaseName: "gatekeeper",
+        upstream: upstream.gatekeeper,
+        repo: chartRepositories.gatekeeper,
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        atomic: true,
-        cleanupOnFail: true,
         timeout: 600,
         values: gatekeeperValues({
           replicas: args.replicas ?? 1,

@@ -11,7 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations } from "../shared/labels";
-import { webhookNamespace } from "../shared/platform-namespace";
+import { pinnedRelease, webhookNamespace } from "../shared/platform-namespace";
 import { chartRepositories, images, upstream } from "../versions";
 
 export const signatureNamespace = "cosign-system";
@@ -63,17 +63,13 @@ export class ImageSignatures extends pulumi.ComponentResource {
       },
       child,
     );
-    const release = new k8s.helm.v3.Release(
+    const release = pinnedRelease(
       `${name}-policy-controller`,
       {
-        name: "policy-controller",
-        chart: upstream.policyController.chart,
-        version: upstream.policyController.chartVersion,
-        repositoryOpts: { repo: chartRepositories.policyController },
+        releaseName: "policy-controller",
+        upstream: upstream.policyController,
+        repo: chartRepositories.policyController,
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        atomic: true,
-        cleanupOnFail: true,
         values: policyControllerValues(args),
       },
       child,

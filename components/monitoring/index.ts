@@ -10,8 +10,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
-import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
+import { chartRepositories, upstream } from "../versions";
 import { securityAlertRules } from "./rules";
 
 export const monitoringNamespace = "monitoring";
@@ -90,17 +91,7 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zt-blueprint:runtime:Monitoring", name, {}, opts);
     const child = { parent: this, provider: args.cluster.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      {
-        metadata: {
-          name: monitoringNamespace,
-          labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
-          annotations: controlAnnotations("C-RT-3"),
-        },
-      },
-      child,
-    );
+    const namespace = addonNamespace(name, { namespace: monitoringNamespace, control: "C-RT-3" }, child);
     const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
       "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
       "allow-internal": {
@@ -124,33 +115,15 @@ export class Monitoring extends pulumi.ComponentResource {
         ],
       },
     };
-    for (const [policy, spec] of Object.entries(policies)) {
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policy}`,
-        {
-          metadata: {
-            name: policy,
-            namespace: namespace.metadata.name,
-            labels: managedByLabel,
-            annotations: controlAnnotations("C-RT-3"),
-          },
-          spec,
-        },
-        child,
-      );
-    }
+    namespacePolicies(name, namespace.metadata.name, "C-RT-3", policies, child);
 
-    const release = new k8s.helm.v3.Release(
+    const release = pinnedRelease(
       `${name}-kube-prometheus-stack`,
       {
-        name: "kube-prometheus-stack",
-        chart: upstream.kubePrometheusStack.chart,
-        version: upstream.kubePrometheusStack.chartVersion,
-        repositoryOpts: { repo: chartRepositories.kubePrometheusStack },
+        releaseName: "kube-prometheus-stack",
+        upstream: upstream.kubePrometheusStack,
+        repo: chartRepositories.kubePrometheusStack,
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        atomic: true,
-        cleanupOnFail: true,
         values: monitoringValues(args),
       },
       child,

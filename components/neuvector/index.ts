@@ -7,8 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
-import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
+import { chartRepositories, upstream } from "../versions";
 
 export const neuvectorNamespace = "neuvector";
 export type NeuVectorMode = "Discover" | "Monitor" | "Protect";
@@ -23,17 +23,12 @@ export class NeuVector extends pulumi.ComponentResource {
   constructor(name: string, args: NeuVectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zt-blueprint:runtime:NeuVector", name, {}, opts);
     const child = { parent: this, provider: args.cluster.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
+    const namespace = addonNamespace(
+      name,
       {
-        metadata: {
-          name: neuvectorNamespace,
-          labels: { ...managedByLabel, ...podSecurityLabels("privileged", podSecurityStandardVersion) },
-          annotations: {
-            ...controlAnnotations("C-RT-5"),
-            "zt-blueprint.io/privileged-reason": "NeuVector's enforcer needs host access",
-          },
-        },
+        namespace: neuvectorNamespace,
+        control: "C-RT-5",
+        privilegedReason: "NeuVector's enforcer needs host access",
       },
       child,
     );
@@ -66,32 +61,14 @@ export class NeuVector extends pulumi.ComponentResource {
         ],
       },
     };
-    for (const [policy, spec] of Object.entries(policies)) {
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policy}`,
-        {
-          metadata: {
-            name: policy,
-            namespace: namespace.metadata.name,
-            labels: managedByLabel,
-            annotations: controlAnnotations("C-RT-5"),
-          },
-          spec,
-        },
-        child,
-      );
-    }
-    new k8s.helm.v3.Release(
+    namespacePolicies(name, namespace.metadata.name, "C-RT-5", policies, child);
+    pinnedRelease(
       `${name}-core`,
       {
-        name: "neuvector",
-        chart: upstream.neuvector.chart,
-        version: upstream.neuvector.chartVersion,
-        repositoryOpts: { repo: chartRepositories.neuvector },
+        releaseName: "neuvector",
+        upstream: upstream.neuvector,
+        repo: chartRepositories.neuvector,
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        atomic: true,
-        cleanupOnFail: true,
         values: neuvectorValues(args),
       },
       child,

@@ -10,8 +10,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle, WorkloadPermission } from "../cluster";
-import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
-import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
+import { chartRepositories, upstream } from "../versions";
 import { falcoValues, type AlertPriority, type AlertSink } from "./values";
 
 export { parseEventHubId, type AlertPriority, type AlertSink } from "./values";
@@ -30,17 +30,12 @@ export class RuntimeSecurity extends pulumi.ComponentResource {
     super("zt-blueprint:runtime:RuntimeSecurity", name, {}, opts);
     if (args.sinks.length === 0) throw new Error("runtime security needs at least one alert sink");
     const child = { parent: this, provider: args.cluster.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
+    const namespace = addonNamespace(
+      name,
       {
-        metadata: {
-          name: falcoNamespace,
-          labels: { ...managedByLabel, ...podSecurityLabels("privileged", podSecurityStandardVersion) },
-          annotations: {
-            ...controlAnnotations("C-RT-1"),
-            "zt-blueprint.io/privileged-reason": "Falco's eBPF probe needs host access",
-          },
-        },
+        namespace: falcoNamespace,
+        control: "C-RT-1",
+        privilegedReason: "Falco's eBPF probe needs host access",
       },
       child,
     );
@@ -65,12 +60,6 @@ export class RuntimeSecurity extends pulumi.ComponentResource {
           .apply((a) => a["eks.amazonaws.com/role-arn"] ?? a["azure.workload.identity/client-id"] ?? "")
       : undefined;
 
-    const meta = (policy: string) => ({
-      name: policy,
-      namespace: namespace.metadata.name,
-      labels: managedByLabel,
-      annotations: controlAnnotations("C-RT-1"),
-    });
     const monitoring = {
       namespaceSelector: {
         matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }],
@@ -115,21 +104,15 @@ export class RuntimeSecurity extends pulumi.ComponentResource {
         ],
       },
     };
-    for (const [policy, spec] of Object.entries(policies)) {
-      new k8s.networking.v1.NetworkPolicy(`${name}-${policy}`, { metadata: meta(policy), spec }, child);
-    }
+    namespacePolicies(name, namespace.metadata.name, "C-RT-1", policies, child);
 
-    new k8s.helm.v3.Release(
+    pinnedRelease(
       `${name}-falco`,
       {
-        name: "falco",
-        chart: upstream.falco.chart,
-        version: upstream.falco.chartVersion,
-        repositoryOpts: { repo: chartRepositories.falco },
+        releaseName: "falco",
+        upstream: upstream.falco,
+        repo: chartRepositories.falco,
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        atomic: true,
-        cleanupOnFail: true,
         values: falcoValues({
           sinks: args.sinks,
           minimumPriority: args.minimumPriority,

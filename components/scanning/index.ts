@@ -7,8 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
-import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
+import { chartRepositories, upstream } from "../versions";
 import { trivyOperatorValues, type Severity } from "./values";
 
 export { severitiesFrom, type Severity } from "./values";
@@ -29,23 +29,7 @@ export class Scanning extends pulumi.ComponentResource {
   constructor(name: string, args: ScanningArgs, opts?: pulumi.ComponentResourceOptions) {
     super("zt-blueprint:runtime:Scanning", name, {}, opts);
     const child = { parent: this, provider: args.cluster.provider };
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      {
-        metadata: {
-          name: scanningNamespace,
-          labels: { ...managedByLabel, ...podSecurityLabels("restricted", podSecurityStandardVersion) },
-          annotations: controlAnnotations("C-RT-2"),
-        },
-      },
-      child,
-    );
-    const meta = (policy: string) => ({
-      name: policy,
-      namespace: namespace.metadata.name,
-      labels: managedByLabel,
-      annotations: controlAnnotations("C-RT-2"),
-    });
+    const namespace = addonNamespace(name, { namespace: scanningNamespace, control: "C-RT-2" }, child);
     const kubeSystem = {
       namespaceSelector: {
         matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }],
@@ -93,20 +77,14 @@ export class Scanning extends pulumi.ComponentResource {
         ],
       },
     };
-    for (const [policy, spec] of Object.entries(policies)) {
-      new k8s.networking.v1.NetworkPolicy(`${name}-${policy}`, { metadata: meta(policy), spec }, child);
-    }
-    new k8s.helm.v3.Release(
+    namespacePolicies(name, namespace.metadata.name, "C-RT-2", policies, child);
+    pinnedRelease(
       `${name}-trivy-operator`,
       {
-        name: "trivy-operator",
-        chart: upstream.trivyOperator.chart,
-        version: upstream.trivyOperator.chartVersion,
-        repositoryOpts: { repo: chartRepositories.trivyOperator },
+        releaseName: "trivy-operator",
+        upstream: upstream.trivyOperator,
+        repo: chartRepositories.trivyOperator,
         namespace: namespace.metadata.name,
-        createNamespace: false,
-        atomic: true,
-        cleanupOnFail: true,
         values: trivyOperatorValues({
           severity: args.severity,
           serviceMonitor: args.serviceMonitor,
