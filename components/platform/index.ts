@@ -1,7 +1,8 @@
 /**
  * ZeroTrustPlatform: composes the cloud-agnostic platform on a ClusterHandle. This is the only
- * place that knows the order of the layers (shared/design.md). Components arrive with their
- * issues; today it composes admission control and the tenants.
+ * place that knows the order of the layers (shared/design.md): mesh, admission and signature
+ * verification, runtime detection, scanning and monitoring, then the tenants. Add-ons depend only
+ * on what they need, so `pulumi up` deploys independent ones in parallel.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
