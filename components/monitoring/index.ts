@@ -11,6 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { allPods, apiServerAndHttpsEgress, denyAll, sameNamespace } from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { securityAlertRules } from "./rules";
@@ -93,26 +94,13 @@ export class Monitoring extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.cluster.provider };
     const namespace = addonNamespace(name, { namespace: monitoringNamespace, control: "C-RT-3" }, child);
     const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
-      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-      "allow-internal": {
-        podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ podSelector: {} }] }],
-        egress: [{ to: [{ podSelector: {} }] }],
-      },
+      "default-deny": denyAll,
+      "allow-internal": sameNamespace,
       // Prometheus scrapes every namespace; Alertmanager posts to the HTTPS webhook.
       "allow-scrapes-dns-api-and-webhook": {
-        podSelector: {},
+        podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [
-          { to: [{ namespaceSelector: {} }] },
-          {
-            ports: [
-              { protocol: "TCP", port: 443 },
-              { protocol: "TCP", port: 6443 },
-            ],
-          },
-        ],
+        egress: [{ to: [{ namespaceSelector: {} }] }, apiServerAndHttpsEgress()],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-3", policies, child);

@@ -7,6 +7,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
+import {
+  allPods,
+  apiServerAndHttpsEgress,
+  denyAll,
+  dnsPorts,
+  sameNamespace,
+} from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 
@@ -35,30 +42,12 @@ export class NeuVector extends pulumi.ComponentResource {
     // Default deny; NeuVector's controller, enforcers and scanners talk among themselves, to DNS,
     // the API server and HTTPS (vulnerability database updates).
     const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
-      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-      "allow-internal": {
-        podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ podSelector: {} }] }],
-        egress: [{ to: [{ podSelector: {} }] }],
-      },
+      "default-deny": denyAll,
+      "allow-internal": sameNamespace,
       "allow-dns-api-and-https": {
-        podSelector: {},
+        podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [
-          {
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-          {
-            ports: [
-              { protocol: "TCP", port: 443 },
-              { protocol: "TCP", port: 6443 },
-            ],
-          },
-        ],
+        egress: [{ ports: dnsPorts }, apiServerAndHttpsEgress()],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-5", policies, child);

@@ -10,6 +10,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle, WorkloadPermission } from "../cluster";
+import {
+  allPods,
+  apiServerAndHttpsEgress,
+  denyAll,
+  dnsPorts,
+  namespaceNamed,
+  tcpPorts,
+} from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { falcoValues, type AlertPriority, type AlertSink } from "./values";
@@ -60,48 +68,30 @@ export class RuntimeSecurity extends pulumi.ComponentResource {
           .apply((a) => a["eks.amazonaws.com/role-arn"] ?? a["azure.workload.identity/client-id"] ?? "")
       : undefined;
 
-    const monitoring = {
-      namespaceSelector: {
-        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] }],
-      },
-    };
+    const fromMonitoring = namespaceNamed(["monitoring"]);
     const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
-      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      "default-deny": denyAll,
       // Falco posts events to falcosidekick inside the namespace; Prometheus scrapes both.
       "allow-falco-to-sidekick": {
         podSelector: { matchLabels: { "app.kubernetes.io/name": "falcosidekick" } },
         policyTypes: ["Ingress"],
         ingress: [
           {
-            from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "falco" } } }, monitoring],
-            ports: [{ protocol: "TCP", port: 2801 }],
+            from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "falco" } } }, fromMonitoring],
+            ports: tcpPorts(2801),
           },
         ],
       },
       "allow-metrics": {
         podSelector: { matchLabels: { "app.kubernetes.io/name": "falco" } },
         policyTypes: ["Ingress"],
-        ingress: [{ from: [monitoring], ports: [{ protocol: "TCP", port: 8765 }] }],
+        ingress: [{ from: [fromMonitoring], ports: tcpPorts(8765) }],
       },
       // DNS, the API server (Kubernetes metadata) and HTTPS sinks.
       "allow-egress": {
-        podSelector: {},
+        podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [
-          {
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-          {
-            ports: [
-              { protocol: "TCP", port: 443 },
-              { protocol: "TCP", port: 6443 },
-              { protocol: "TCP", port: 2801 },
-            ],
-          },
-        ],
+        egress: [{ ports: dnsPorts }, apiServerAndHttpsEgress(2801)],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-1", policies, child);

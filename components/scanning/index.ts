@@ -7,6 +7,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
+import {
+  allPods,
+  apiServerAndHttpsEgress,
+  denyAll,
+  dnsEgress,
+  namespaceNamed,
+  tcpPorts,
+} from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { trivyOperatorValues, type Severity } from "./values";
@@ -30,51 +38,18 @@ export class Scanning extends pulumi.ComponentResource {
     super("zt-blueprint:runtime:Scanning", name, {}, opts);
     const child = { parent: this, provider: args.cluster.provider };
     const namespace = addonNamespace(name, { namespace: scanningNamespace, control: "C-RT-2" }, child);
-    const kubeSystem = {
-      namespaceSelector: {
-        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }],
-      },
-      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-    };
     const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
-      "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      "default-deny": denyAll,
       "allow-metrics": {
         podSelector: { matchLabels: { "app.kubernetes.io/name": "trivy-operator" } },
         policyTypes: ["Ingress"],
-        ingress: [
-          {
-            from: [
-              {
-                namespaceSelector: {
-                  matchExpressions: [
-                    { key: "kubernetes.io/metadata.name", operator: "In", values: ["monitoring"] },
-                  ],
-                },
-              },
-            ],
-            ports: [{ protocol: "TCP", port: 8080 }],
-          },
-        ],
+        ingress: [{ from: [namespaceNamed(["monitoring"])], ports: tcpPorts(8080) }],
       },
       // Scan jobs pull images and the vulnerability DB over HTTPS and report to the API server.
       "allow-dns-api-and-registries": {
-        podSelector: {},
+        podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [kubeSystem],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-          {
-            ports: [
-              { protocol: "TCP", port: 443 },
-              { protocol: "TCP", port: 6443 },
-            ],
-          },
-        ],
+        egress: [dnsEgress, apiServerAndHttpsEgress()],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-2", policies, child);

@@ -5,6 +5,14 @@
  * own calls to the API server.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import {
+  allPods,
+  apiServerAndHttpsEgress,
+  denyAll,
+  dnsEgress,
+  namespaceNamed,
+  tcpPorts,
+} from "./network-fragments";
 
 type PolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
@@ -18,58 +26,21 @@ export interface WebhookPolicyArgs {
 
 export function webhookNetworkPolicies(args: WebhookPolicyArgs): Record<string, PolicySpec> {
   return {
-    "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    "default-deny": denyAll,
     "allow-webhook": {
       podSelector: { matchLabels: args.webhookPods },
       policyTypes: ["Ingress"],
-      ingress: [{ ports: [{ protocol: "TCP", port: args.webhookPort }] }],
+      ingress: [{ ports: tcpPorts(args.webhookPort) }],
     },
     "allow-metrics": {
-      podSelector: {},
+      podSelector: allPods,
       policyTypes: ["Ingress"],
-      ingress: [
-        {
-          from: [
-            {
-              namespaceSelector: {
-                matchExpressions: [
-                  { key: "kubernetes.io/metadata.name", operator: "In", values: [args.monitoringNamespace] },
-                ],
-              },
-            },
-          ],
-          ports: [{ protocol: "TCP", port: args.metricsPort }],
-        },
-      ],
+      ingress: [{ from: [namespaceNamed([args.monitoringNamespace])], ports: tcpPorts(args.metricsPort) }],
     },
     "allow-dns-and-api-server": {
-      podSelector: {},
+      podSelector: allPods,
       policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [
-            {
-              namespaceSelector: {
-                matchExpressions: [
-                  { key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] },
-                ],
-              },
-              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-            },
-          ],
-          ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-          ],
-        },
-        // The API server's address differs per cloud (and is outside the pod network): allow its ports only.
-        {
-          ports: [
-            { protocol: "TCP", port: 443 },
-            { protocol: "TCP", port: 6443 },
-          ],
-        },
-      ],
+      egress: [dnsEgress, apiServerAndHttpsEgress()],
     },
   };
 }

@@ -7,12 +7,14 @@ import type * as k8s from "@pulumi/kubernetes";
 
 type PolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
-const allPods = {};
-const namespaceNamed = (names: readonly string[]) => ({
-  namespaceSelector: {
-    matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...names].sort() }],
-  },
-});
+import {
+  allPods,
+  denyAll,
+  dnsEgress,
+  namespaceNamed,
+  sameNamespace,
+  tcpPorts,
+} from "../shared/network-fragments";
 
 export interface TenantNetworkFlows {
   /** Namespaces allowed to open connections into the tenant. */
@@ -27,31 +29,9 @@ export interface TenantNetworkFlows {
 
 export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string, PolicySpec> {
   const policies: Record<string, PolicySpec> = {
-    "default-deny": { podSelector: allPods, policyTypes: ["Ingress", "Egress"] },
-    "allow-dns": {
-      podSelector: allPods,
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [
-            {
-              ...namespaceNamed(["kube-system"]),
-              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-            },
-          ],
-          ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-          ],
-        },
-      ],
-    },
-    "allow-same-namespace": {
-      podSelector: allPods,
-      policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [{ podSelector: allPods }] }],
-      egress: [{ to: [{ podSelector: allPods }] }],
-    },
+    "default-deny": denyAll,
+    "allow-dns": { podSelector: allPods, policyTypes: ["Egress"], egress: [dnsEgress] },
+    "allow-same-namespace": sameNamespace,
   };
   if (flows.inboundPeers.length > 0) {
     policies["allow-from-peers"] = {
@@ -79,14 +59,8 @@ export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string,
       podSelector: allPods,
       policyTypes: ["Egress"],
       egress: [
-        { to: [namespaceNamed(["istio-system"])], ports: [{ protocol: "TCP", port: 15012 }] },
-        {
-          to: [namespaceNamed(["istio-egress"])],
-          ports: [
-            { protocol: "TCP", port: 443 },
-            { protocol: "TCP", port: 8443 },
-          ],
-        },
+        { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) },
+        { to: [namespaceNamed(["istio-egress"])], ports: tcpPorts(443, 8443) },
       ],
     };
   }
