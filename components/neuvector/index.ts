@@ -11,7 +11,7 @@ import {
   allPods,
   apiServerAndHttpsEgress,
   denyAll,
-  dnsPorts,
+  dnsEgress,
   sameNamespace,
 } from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
@@ -47,7 +47,7 @@ export class NeuVector extends pulumi.ComponentResource {
       "allow-dns-api-and-https": {
         podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [{ ports: dnsPorts }, apiServerAndHttpsEgress()],
+        egress: [dnsEgress, apiServerAndHttpsEgress()],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-5", policies, child);

@@ -14,7 +14,7 @@ import {
   allPods,
   apiServerAndHttpsEgress,
   denyAll,
-  dnsPorts,
+  dnsEgress,
   namespaceNamed,
   tcpPorts,
 } from "../shared/network-fragments";
@@ -91,7 +91,7 @@ export class RuntimeSecurity extends pulumi.ComponentResource {
       "allow-egress": {
         podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [{ ports: dnsPorts }, apiServerAndHttpsEgress(2801)],
+        egress: [dnsEgress, apiServerAndHttpsEgress(2801)],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-1", policies, child);
