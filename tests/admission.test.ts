@@ -17,13 +17,7 @@ import {
 import { editInputs } from "./fixtures";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack } from "./harness/run";
-
-async function stack(name: string, options: Parameters<typeof captureStack>[1] = {}): Promise<ResourceGraph> {
-  const { graph, error } = await captureStack(name, options);
-  assert.equal(error, undefined, error?.message);
-  return graph;
-}
+import { stackGraph as stack } from "./harness/run";
 
 const every = (action: string) => Object.fromEntries(constraintNames.map((name) => [name, action]));
 const constraintNamed = (graph: ResourceGraph, name: string) => {

@@ -25,18 +25,12 @@ import {
 import { editInputs } from "./fixtures";
 import type { ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { capture, captureStack } from "./harness/run";
+import { capture, stackGraph } from "./harness/run";
 
 type Rec = Record<string, unknown>;
 
-async function stack(
-  name: string,
-  ...transformations: pulumi.ResourceTransformation[]
-): Promise<ResourceGraph> {
-  const { graph, error } = await captureStack(name, { transformations });
-  assert.equal(error, undefined, error?.message);
-  return graph;
-}
+const stack = (name: string, ...transformations: pulumi.ResourceTransformation[]): Promise<ResourceGraph> =>
+  stackGraph(name, { transformations });
 const prod = (...t: pulumi.ResourceTransformation[]) => stack("azure-prod", ...t);
 const dev = (...t: pulumi.ResourceTransformation[]) => stack("azure-dev", ...t);
 const editCluster = (edit: (props: Rec) => void) => editInputs(azure.cluster, edit);

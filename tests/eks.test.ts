@@ -21,28 +21,22 @@ import {
   checkSecretsEncryption,
 } from "./checks/eks";
 import { editInputs } from "./fixtures";
-import { capture, captureStack } from "./harness/run";
+import { capture, stackGraph } from "./harness/run";
 import { proves } from "./harness/proves";
 
 type Rec = Record<string, unknown>;
 const prod = (...transformations: pulumi.ResourceTransformation[]) =>
-  captureStack("aws-prod", { transformations });
+  stackGraph("aws-prod", { transformations });
 const dev = (...transformations: pulumi.ResourceTransformation[]) =>
-  captureStack("aws-dev", { transformations });
-
-async function graphOf(run: Promise<{ graph: import("./harness/graph").ResourceGraph; error?: Error }>) {
-  const { graph, error } = await run;
-  assert.equal(error, undefined, error?.message);
-  return graph;
-}
+  stackGraph("aws-dev", { transformations });
 
 describe("EKS cluster layer", () => {
   proves(
     ["C-CL-1"],
     "EKS: prod API endpoint is private; dev's public endpoint is limited to listed CIDRs",
     async () => {
-      assert.deepEqual(checkPrivateEndpoint(await graphOf(prod()), "prod"), []);
-      const devGraph = await graphOf(dev());
+      assert.deepEqual(checkPrivateEndpoint(await prod(), "prod"), []);
+      const devGraph = await dev();
       assert.deepEqual(checkPrivateEndpoint(devGraph, "dev"), []);
       assert.deepEqual((devGraph.ofType(aws.cluster)[0]?.inputs["vpcConfig"] as Rec)["publicAccessCidrs"], [
         "203.0.113.0/24",
@@ -54,33 +48,30 @@ describe("EKS cluster layer", () => {
     const open = editInputs(aws.cluster, (props) => {
       (props["vpcConfig"] as Rec)["endpointPublicAccess"] = true;
     });
-    assert.match(
-      checkPrivateEndpoint(await graphOf(prod(open)), "prod").join(),
-      /prod has a public API endpoint/,
-    );
+    assert.match(checkPrivateEndpoint(await prod(open), "prod").join(), /prod has a public API endpoint/);
   });
 
   proves(["C-CL-2"], "EKS: Secrets are envelope-encrypted with a rotating customer-managed key", async () => {
-    assert.deepEqual(checkSecretsEncryption(await graphOf(prod())), []);
+    assert.deepEqual(checkSecretsEncryption(await prod()), []);
     const off = editInputs(aws.cluster, (props) => {
       delete props["encryptionConfig"];
     });
-    assert.match(checkSecretsEncryption(await graphOf(prod(off))).join(), /not envelope-encrypted/);
+    assert.match(checkSecretsEncryption(await prod(off)).join(), /not envelope-encrypted/);
     const noRotation = editInputs(aws.key, (props) => {
       props["enableKeyRotation"] = false;
     });
-    assert.match(checkSecretsEncryption(await graphOf(prod(noRotation))).join(), /does not rotate/);
+    assert.match(checkSecretsEncryption(await prod(noRotation)).join(), /does not rotate/);
   });
 
   proves(
     ["C-CL-3"],
     "EKS: all five control-plane log types go to an encrypted log group with retention",
     async () => {
-      assert.deepEqual(checkAuditLogs(await graphOf(prod())), []);
+      assert.deepEqual(checkAuditLogs(await prod()), []);
       const dropAudit = editInputs(aws.cluster, (props) => {
         props["enabledClusterLogTypes"] = ["api", "authenticator", "controllerManager", "scheduler"];
       });
-      assert.match(checkAuditLogs(await graphOf(prod(dropAudit))).join(), /log type audit is off/);
+      assert.match(checkAuditLogs(await prod(dropAudit)).join(), /log type audit is off/);
     },
   );
 
@@ -88,13 +79,13 @@ describe("EKS cluster layer", () => {
     ["C-CL-4"],
     "EKS: access entries only (API mode), no implicit creator admin, no aws-auth",
     async () => {
-      const graph = await graphOf(prod());
+      const graph = await prod();
       assert.deepEqual(checkNoStaticAdmin(graph), []);
       assert.equal(graph.ofType(aws.accessEntry).length, 2);
       const configMapMode = editInputs(aws.cluster, (props) => {
         (props["accessConfig"] as Rec)["authenticationMode"] = "API_AND_CONFIG_MAP";
       });
-      assert.match(checkNoStaticAdmin(await graphOf(prod(configMapMode))).join(), /not API/);
+      assert.match(checkNoStaticAdmin(await prod(configMapMode)).join(), /not API/);
     },
   );
 
@@ -102,12 +93,12 @@ describe("EKS cluster layer", () => {
     ["C-CL-5"],
     "EKS: IRSA roles trust exactly one ServiceAccount and their policies are scoped",
     async () => {
-      assert.deepEqual(checkIrsaRoles(await graphOf(prod())), []);
+      assert.deepEqual(checkIrsaRoles(await prod()), []);
       const wildcard = editInputs(aws.rolePolicy, (props, name) => {
         if (name.endsWith("ebs-csi"))
           props["policy"] = JSON.stringify({ Statement: [{ Action: "kms:*", Resource: "*" }] });
       });
-      assert.match(checkIrsaRoles(await graphOf(prod(wildcard))).join(), /wildcard action|unscoped resource/);
+      assert.match(checkIrsaRoles(await prod(wildcard)).join(), /wildcard action|unscoped resource/);
     },
   );
 
@@ -162,15 +153,15 @@ describe("EKS cluster layer", () => {
     ["C-CL-6"],
     "EKS: nodes run Bottlerocket with IMDSv2 (hop limit 1), CMK-encrypted volumes, no SSH, private subnets",
     async () => {
-      assert.deepEqual(checkHardenedNodes(await graphOf(prod())), []);
+      assert.deepEqual(checkHardenedNodes(await prod()), []);
       const hop2 = editInputs(aws.launchTemplate, (props) => {
         (props["metadataOptions"] as Rec)["httpPutResponseHopLimit"] = 2;
       });
-      assert.match(checkHardenedNodes(await graphOf(prod(hop2))).join(), /hop limit is 2/);
+      assert.match(checkHardenedNodes(await prod(hop2)).join(), /hop limit is 2/);
       const publicIp = editInputs(aws.subnet, (props, name) => {
         if (name.includes("private-0")) props["mapPublicIpOnLaunch"] = true;
       });
-      assert.match(checkHardenedNodes(await graphOf(prod(publicIp))).join(), /gives instances public IPs/);
+      assert.match(checkHardenedNodes(await prod(publicIp)).join(), /gives instances public IPs/);
     },
   );
 
@@ -178,35 +169,32 @@ describe("EKS cluster layer", () => {
     ["C-CL-7"],
     "EKS: the stack's Kubernetes version is pinned on standard support, add-ons pinned, nodes auto-repair",
     async () => {
-      assert.deepEqual(checkPatching(await graphOf(prod()), "1.35"), []);
+      assert.deepEqual(checkPatching(await prod(), "1.35"), []);
       const extended = editInputs(aws.cluster, (props) => {
         props["upgradePolicy"] = { supportType: "EXTENDED" };
       });
-      assert.match(checkPatching(await graphOf(prod(extended)), "1.35").join(), /extended support/);
+      assert.match(checkPatching(await prod(extended), "1.35").join(), /extended support/);
     },
   );
 
   proves(["C-CL-8"], "EKS: the VPC CNI enforces NetworkPolicy", async () => {
-    assert.deepEqual(checkNetworkPolicyEngine(await graphOf(prod())), []);
+    assert.deepEqual(checkNetworkPolicyEngine(await prod()), []);
     const off = editInputs(aws.addon, (props) => {
       if (props["addonName"] === "vpc-cni") props["configurationValues"] = "{}";
     });
-    assert.match(checkNetworkPolicyEngine(await graphOf(prod(off))).join(), /agent is off/);
+    assert.match(checkNetworkPolicyEngine(await prod(off)).join(), /agent is off/);
   });
 
   proves(
     ["C-CL-9"],
     "EKS: nodes egress only through NAT (one per AZ in prod), with VPC flow logs",
     async () => {
-      assert.deepEqual(checkControlledEgress(await graphOf(prod()), true), []);
-      assert.deepEqual(checkControlledEgress(await graphOf(dev()), false), []);
+      assert.deepEqual(checkControlledEgress(await prod(), true), []);
+      assert.deepEqual(checkControlledEgress(await dev(), false), []);
       const direct = editInputs(aws.routeTable, (props, name) => {
         if (name.includes("private-rt")) props["routes"] = [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }];
       });
-      assert.match(
-        checkControlledEgress(await graphOf(prod(direct)), true).join(),
-        /does not egress through NAT/,
-      );
+      assert.match(checkControlledEgress(await prod(direct), true).join(), /does not egress through NAT/);
     },
   );
 
@@ -214,16 +202,16 @@ describe("EKS cluster layer", () => {
     ["C-CL-10"],
     "EKS: the platform registry scans on push, has immutable tags and is KMS-encrypted",
     async () => {
-      assert.deepEqual(checkRegistry(await graphOf(prod())), []);
+      assert.deepEqual(checkRegistry(await prod()), []);
       const mutable = editInputs(aws.repository, (props) => {
         props["imageTagMutability"] = "MUTABLE";
       });
-      assert.match(checkRegistry(await graphOf(prod(mutable))).join(), /mutable/);
+      assert.match(checkRegistry(await prod(mutable)).join(), /mutable/);
     },
   );
 
   test("the Kubernetes provider's kubeconfig is a secret and holds no static credential", async () => {
-    const graph = await graphOf(prod());
+    const graph = await prod();
     const provider = graph.ofType("pulumi:providers:kubernetes")[0];
     assert.deepEqual(provider?.secretPaths, ["kubeconfig"]);
     const kubeconfig = JSON.parse(String(provider?.inputs["kubeconfig"])) as { users: { user: Rec }[] };

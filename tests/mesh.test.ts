@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { editInputs } from "./fixtures";
 import { at, type CapturedResource, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack } from "./harness/run";
+import { captureStack, stackGraph } from "./harness/run";
 
 const istio = {
   peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
@@ -18,14 +18,8 @@ const istio = {
   release: "kubernetes:helm.sh/v3:Release",
 };
 
-async function stack(
-  name: string,
-  ...transformations: pulumi.ResourceTransformation[]
-): Promise<ResourceGraph> {
-  const { graph, error } = await captureStack(name, { transformations });
-  assert.equal(error, undefined, error?.message);
-  return graph;
-}
+const stack = (name: string, ...transformations: pulumi.ResourceTransformation[]): Promise<ResourceGraph> =>
+  stackGraph(name, { transformations });
 
 const inNamespace = (r: CapturedResource, ns: string) => at(r.inputs, "metadata.namespace") === ns;
 const named = (r: CapturedResource, name: string) => at(r.inputs, "metadata.name") === name;
@@ -204,14 +198,11 @@ describe("service mesh", () => {
   });
 
   proves(["C-MESH-5"], "workload certificates are short-lived, set explicitly", async () => {
-    const env = at(istiodValues(await stack("aws-prod")), "pilot.env") as Record<string, string>;
+    const values = istiodValues(await stack("aws-prod"));
+    const env = at(values, "pilot.env") as Record<string, string>;
     assert.equal(env["DEFAULT_WORKLOAD_CERT_TTL"], "12h");
     assert.equal(env["MAX_WORKLOAD_CERT_TTL"], "12h");
-    assert.equal(
-      at(istiodValues(await stack("aws-prod")), "pilot.cni.enabled"),
-      true,
-      "no privileged init containers",
-    );
+    assert.equal(at(values, "pilot.cni.enabled"), true, "no privileged init containers");
   });
 
   proves(

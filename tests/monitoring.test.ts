@@ -4,13 +4,7 @@ import { describe } from "node:test";
 import { editInputs } from "./fixtures";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack } from "./harness/run";
-
-async function stack(name: string, options: Parameters<typeof captureStack>[1] = {}): Promise<ResourceGraph> {
-  const { graph, error } = await captureStack(name, options);
-  assert.equal(error, undefined, error?.message);
-  return graph;
-}
+import { stackGraph as stack } from "./harness/run";
 
 const requiredTargets = ["falco", "falcosidekick", "trivy-operator", "gatekeeper", "istiod", "istio-proxies"];
 const requiredAlerts = [

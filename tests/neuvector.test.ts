@@ -6,7 +6,7 @@ import { checkGatekeeper } from "./checks/admission";
 import { editInputs } from "./fixtures";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack, readStackFile } from "./harness/run";
+import { captureStack, readStackFile, stackGraph as stack } from "./harness/run";
 
 const withEngine = (stack: string, runtime: Record<string, unknown>) => {
   const addons = JSON.parse(readStackFile(stack).config["zt-blueprint:addons"] ?? "{}") as Record<
@@ -37,12 +37,6 @@ function checkNeuVector(graph: ResourceGraph, tier: string): string[] {
   if (!mode) return ["NeuVector is not deployed"];
   const expected = { dev: "Discover", staging: "Monitor", prod: "Protect" }[tier];
   return mode === expected ? [] : [`NeuVector runs in ${mode} mode in ${tier}`];
-}
-
-async function stack(name: string, options: Parameters<typeof captureStack>[1]): Promise<ResourceGraph> {
-  const { graph, error } = await captureStack(name, options);
-  assert.equal(error, undefined, error?.message);
-  return graph;
 }
 
 describe("NeuVector option", () => {

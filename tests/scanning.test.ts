@@ -4,7 +4,7 @@ import { describe } from "node:test";
 import { editInputs } from "./fixtures";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack } from "./harness/run";
+import { stackGraph as stack } from "./harness/run";
 
 const scanners = [
   "vulnerabilityScannerEnabled",
@@ -33,12 +33,6 @@ function checkScanning(graph: ResourceGraph, expectedSeverity: string): string[]
     problems.push("scan jobs mount an API token");
   if (!at(values, "trivy.resources.limits.cpu")) problems.push("scan jobs have no limits");
   return problems;
-}
-
-async function stack(name: string, options: Parameters<typeof captureStack>[1] = {}): Promise<ResourceGraph> {
-  const { graph, error } = await captureStack(name, options);
-  assert.equal(error, undefined, error?.message);
-  return graph;
 }
 
 describe("in-cluster scanning", () => {

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { eksAddonVersions, type EksAddonName, type KubernetesVersion } from "../versions";
 import { irsaRole, type OidcIssuer } from "./irsa";
+import { volumeEncryptionActions } from "./kms";
 import { policyJson } from "./policy";
 
 export interface AddonsArgs {
@@ -65,14 +66,7 @@ export function createAddons(args: AddonsArgs, opts: pulumi.CustomResourceOption
       inlinePolicy: policyJson([
         {
           Effect: "Allow",
-          Action: [
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:DescribeKey",
-            "kms:CreateGrant",
-          ],
+          Action: volumeEncryptionActions,
           Resource: args.kmsKeyArn,
         },
       ]),

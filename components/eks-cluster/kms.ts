@@ -7,6 +7,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson } from "./policy";
 
+/** What a service needs to encrypt volumes with the CMK (EBS through Auto Scaling, the EBS CSI driver). */
+export const volumeEncryptionActions = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+  "kms:CreateGrant",
+];
+
 export interface KmsKeyArgs {
   readonly name: string;
   readonly accountId: pulumi.Input<string>;
@@ -50,14 +60,7 @@ export function createKmsKey(args: KmsKeyArgs, opts: pulumi.CustomResourceOption
           Sid: "NodeVolumesViaAutoScaling",
           Effect: "Allow",
           Principal: { AWS: autoscalingRole },
-          Action: [
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncrypt*",
-            "kms:GenerateDataKey*",
-            "kms:DescribeKey",
-            "kms:CreateGrant",
-          ],
+          Action: volumeEncryptionActions,
           Resource: "*",
         },
       ]),

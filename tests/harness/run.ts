@@ -139,3 +139,13 @@ export async function captureStack(
     secretKeys: file.secretKeys,
   });
 }
+
+/** Captures a stack that must run without error, and returns its graph (the error fails the test). */
+export async function stackGraph(
+  stack: string,
+  options: Parameters<typeof captureStack>[1] = {},
+): Promise<ResourceGraph> {
+  const { graph, error } = await captureStack(stack, options);
+  if (error) throw error;
+  return graph;
+}
