@@ -208,6 +208,7 @@ export const chartRepositories = {
   kubePrometheusStack: "https://prometheus-community.github.io/helm-charts",
   neuvector: "https://neuvector.github.io/neuvector-helm/",
   policyController: "https://sigstore.github.io/helm-charts",
+  externalSecrets: "https://charts.external-secrets.io",
 } as const;
 
 /** Images pinned by digest where the chart's default would take a tag (digests from the upstream charts). */
@@ -217,4 +218,20 @@ export const images = {
     // v0.13.1, as published in the policy-controller chart 0.10.6.
     digest: "sha256:0bcd60beb93f4427c29cf3a669743caf58490e98ded4380c33c09f092734a6ab",
   },
+  /**
+   * Keycloak's official image (C-ID-1). Quay publishes a digest per tag, but none can be read from
+   * the registries this project builds against; pin the digest when mirroring into your registry
+   * (`identityProvider.image` takes a `repo@sha256:...` reference and prod admission requires one
+   * for tenant images).
+   */
+  keycloak: { repository: "quay.io/keycloak/keycloak", tag: "26.7.3" },
+  /** The in-cluster database of local/dev stacks only; staging and prod use a managed database. */
+  postgres: { repository: "docker.io/library/postgres", tag: "17.6-alpine3.22" },
+} as const;
+
+/** Managed PostgreSQL (Keycloak's database in staging/prod): RDS and Azure flexible server. */
+export const managedPostgres = {
+  version: "17.6",
+  awsParameterFamily: "postgres17",
+  azureVersion: "17",
 } as const;

@@ -6,6 +6,7 @@ import type { ClusterHandle } from "../components/cluster";
 import { AksCluster } from "../components/aks-cluster";
 import { EksCluster } from "../components/eks-cluster";
 import { ExistingCluster } from "../components/existing-cluster";
+import { kubectlClientId } from "../components/identity/realm";
 import { configNamespace, type PlatformConfig } from "./config";
 
 export function createCluster(config: PlatformConfig, stackName: string): ClusterHandle {
@@ -42,6 +43,16 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
           nodes: config.nodes,
           logRetentionDays: config.auditLogRetentionDays,
           deletionProtection: config.tier === "prod",
+          // C-ID-3: people sign in to the API server with Keycloak tokens (kubectl + kubelogin).
+          ...(config.addons.identityProvider.enabled && config.identity.oidcIssuerUrl
+            ? {
+                oidcIdentityProvider: {
+                  issuerUrl: config.identity.oidcIssuerUrl,
+                  clientId: kubectlClientId,
+                  groupsPrefix: config.identity.oidcGroupsPrefix,
+                },
+              }
+            : {}),
         },
         { providers: { aws: provider } },
       ).handle;

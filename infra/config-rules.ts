@@ -4,6 +4,7 @@
  */
 import { constraintNames } from "../components/admission";
 import { cidrsOverlap, parseCidr } from "./cidr";
+import { identityProvider, secretBackend, tenantPrefixesOutsidePlatform } from "./config-rules-identity";
 import type { StackConfigInput } from "./config-schema";
 
 export interface ConfigProblem {
@@ -301,10 +302,18 @@ const meshRules: Rule = (config) => {
     });
   }
   (config.tenants ?? []).forEach((tenant, index) => {
-    if (tenant.ingress && (tenant.ingress.endUserAuth ?? true) && !config.identity?.oidcIssuerUrl) {
+    const keycloak =
+      (config.addons?.identityProvider?.enabled ?? true) && config.addons?.identityProvider?.hostname;
+    if (
+      tenant.ingress &&
+      (tenant.ingress.endUserAuth ?? true) &&
+      !config.identity?.oidcIssuerUrl &&
+      !keycloak
+    ) {
       problems.push({
         path: ["tenants", index, "ingress", "endUserAuth"],
-        message: "needs identity.oidcIssuerUrl, the issuer whose JWTs the ingress accepts (C-MESH-6)",
+        message:
+          "needs an issuer whose JWTs the ingress accepts (C-MESH-6): addons.identityProvider.hostname (Keycloak) or identity.oidcIssuerUrl",
       });
     }
   });
@@ -452,4 +461,7 @@ export const configRules: readonly Rule[] = [
   tenantReferences,
   secretPrefixes,
   tenantQuotaFloor,
+  secretBackend,
+  tenantPrefixesOutsidePlatform,
+  identityProvider,
 ];

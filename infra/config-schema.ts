@@ -17,6 +17,7 @@ const memoryQuantity = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
 export const tiers = ["dev", "staging", "prod"] as const;
 export const clouds = ["aws", "azure", "existing"] as const;
 export const enforcementActions = ["dryrun", "warn", "deny"] as const;
+export const secretBackends = ["cloud-vault", "kubernetes"] as const;
 
 /** Namespaces the platform owns or Kubernetes reserves; a tenant may not take them. */
 export const reservedNamespaces = [
@@ -239,13 +240,46 @@ const addons = z.strictObject({
   externalSecrets: z
     .strictObject({
       ...toggle,
+      /** How often ExternalSecrets re-read the vault (C-SEC-4). */
       refreshInterval: z
         .string()
         .regex(/^[1-9][0-9]*(m|h)$/, "must be a duration in minutes or hours, e.g. 15m or 1h")
         .optional(),
+      /** cloud-vault (Secrets Manager / Key Vault, the default on aws/azure) or kubernetes (local only). */
+      backend: z.enum(secretBackends).optional(),
     })
     .optional(),
-  identityProvider: z.strictObject({ ...toggle }).optional(),
+  identityProvider: z
+    .strictObject({
+      ...toggle,
+      /** Public hostname of Keycloak behind the ingress gateway, e.g. id.example.com (C-ID-1). */
+      hostname: z
+        .string()
+        .regex(hostname, "must be a lowercase DNS hostname such as id.example.com")
+        .optional(),
+      realm: z.string().regex(dnsLabel, "must be a DNS-1123 label such as platform").optional(),
+      /** Keycloak replicas; defaults to the tier's (1 dev, 2 staging, 3 prod). */
+      replicas: z.number().int().min(1).max(10).optional(),
+      /** in-cluster Postgres (dev only) or the cloud's managed Postgres (default above dev). */
+      database: z.enum(["in-cluster", "managed"]).optional(),
+      /** Access-token lifetime (C-ID-5); at most the tier's maximum. */
+      accessTokenMinutes: z.number().int().min(1).optional(),
+      /** SSO session idle timeout (C-ID-5); at most the tier's maximum. */
+      ssoSessionIdleMinutes: z.number().int().min(5).optional(),
+      /** SSO session maximum lifetime (C-ID-5); at most the tier's maximum. */
+      ssoSessionMaxHours: z.number().int().min(1).optional(),
+      /** Offer WebAuthn security keys as an alternative second factor to OTP (C-ID-2). */
+      webAuthn: z.boolean().optional(),
+      /** Keycloak image, e.g. a mirror in your registry by digest; defaults to the pinned official image. */
+      image: z
+        .string()
+        .regex(
+          /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(:[\w.-]+|@sha256:[a-f0-9]{64})$/,
+          "must be an image reference with a tag or digest",
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 export const stackConfigSchema = z.strictObject({

@@ -104,8 +104,22 @@ export interface PlatformConfig {
       readonly javaDbRepository?: string;
     };
     readonly monitoring: AddonToggle & { readonly alertWebhookUrl?: string; readonly retentionDays: number };
-    readonly externalSecrets: AddonToggle & { readonly refreshInterval: string };
-    readonly identityProvider: AddonToggle;
+    readonly externalSecrets: AddonToggle & {
+      readonly refreshInterval: string;
+      readonly backend: "cloud-vault" | "kubernetes";
+      readonly replicas: number;
+    };
+    readonly identityProvider: AddonToggle & {
+      readonly hostname: string;
+      readonly realm: string;
+      readonly replicas: number;
+      readonly database: "in-cluster" | "managed";
+      readonly accessTokenMinutes: number;
+      readonly ssoSessionIdleMinutes: number;
+      readonly ssoSessionMaxHours: number;
+      readonly webAuthn: boolean;
+      readonly image?: string;
+    };
   };
   readonly enforcement: {
     readonly admission: EnforcementAction;
@@ -176,7 +190,6 @@ function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
 function resolveDefaults(input: StackConfigInput): PlatformConfig {
   const defaults = tierDefaults[input.tier];
   const addons = input.addons ?? {};
-  const enabled = (toggle: { enabled?: boolean } | undefined): boolean => toggle?.enabled ?? true;
   return {
     cloud: input.cloud,
     tier: input.tier,
@@ -209,14 +222,7 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
     identity: {
       oidcGroupsPrefix: input.identity?.oidcGroupsPrefix ?? "oidc:",
       platformAdminsGroup: input.identity?.platformAdminsGroup ?? "platform-admins",
-      ...(input.identity?.oidcIssuerUrl
-        ? {
-            oidcIssuerUrl: input.identity.oidcIssuerUrl,
-            jwksUri:
-              input.identity.jwksUri ??
-              `${input.identity.oidcIssuerUrl.replace(/\/$/, "")}/protocol/openid-connect/certs`,
-          }
-        : {}),
+      ...issuerOf(input),
     },
     addons: {
       mesh: {
@@ -258,8 +264,11 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       externalSecrets: {
         enabled: enabled(addons.externalSecrets),
         refreshInterval: addons.externalSecrets?.refreshInterval ?? "15m",
+        backend:
+          addons.externalSecrets?.backend ?? (input.cloud === "existing" ? "kubernetes" : "cloud-vault"),
+        replicas: defaults.externalSecretsReplicas,
       },
-      identityProvider: { enabled: enabled(addons.identityProvider) },
+      identityProvider: resolveIdentityProvider(input),
     },
     enforcement: {
       admission: input.enforcement?.admission ?? defaults.admissionEnforcement,
@@ -282,6 +291,39 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         : {}),
     })),
     auditLogRetentionDays: defaults.auditLogRetentionDays,
+  };
+}
+
+const enabled = (toggle: { enabled?: boolean | undefined } | undefined): boolean => toggle?.enabled ?? true;
+
+/** The people's issuer: Keycloak's realm when it is on, else the configured external issuer. */
+function issuerOf(input: StackConfigInput): { oidcIssuerUrl?: string; jwksUri?: string } {
+  const idp = input.addons?.identityProvider;
+  const issuer =
+    enabled(idp) && idp?.hostname
+      ? `https://${idp.hostname}/realms/${idp.realm ?? "platform"}`
+      : input.identity?.oidcIssuerUrl?.replace(/\/$/, "");
+  if (!issuer) return {};
+  return {
+    oidcIssuerUrl: issuer,
+    jwksUri: input.identity?.jwksUri ?? `${issuer}/protocol/openid-connect/certs`,
+  };
+}
+
+function resolveIdentityProvider(input: StackConfigInput): PlatformConfig["addons"]["identityProvider"] {
+  const idp = input.addons?.identityProvider;
+  const limits = tierDefaults[input.tier].identity;
+  return {
+    enabled: enabled(idp),
+    hostname: idp?.hostname ?? "",
+    realm: idp?.realm ?? "platform",
+    replicas: idp?.replicas ?? limits.keycloakReplicas,
+    database: idp?.database ?? limits.database,
+    accessTokenMinutes: idp?.accessTokenMinutes ?? limits.maxAccessTokenMinutes,
+    ssoSessionIdleMinutes: idp?.ssoSessionIdleMinutes ?? limits.maxSsoSessionIdleMinutes,
+    ssoSessionMaxHours: idp?.ssoSessionMaxHours ?? limits.maxSsoSessionHours,
+    webAuthn: idp?.webAuthn ?? true,
+    ...(idp?.image ? { image: idp.image } : {}),
   };
 }
 

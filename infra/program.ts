@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ZeroTrustPlatform } from "../components/platform";
 import { createCluster } from "./cluster";
 import { loadConfig, readRawConfig } from "./config";
+import { identityProviderArgs } from "./identity";
 import { tierDefaults } from "./tiers";
 
 export async function runProgram(): Promise<Record<string, unknown>> {
@@ -16,12 +17,14 @@ export async function runProgram(): Promise<Record<string, unknown>> {
   const platform = new ZeroTrustPlatform("platform", {
     cluster,
     groupsPrefix: config.identity.oidcGroupsPrefix,
+    platformAdminsGroup: config.identity.platformAdminsGroup,
     tenants: config.tenants.map((tenant) => ({
       name: tenant.name,
       idpGroup: tenant.idpGroup,
       quota: tenant.quota,
       allowedPeers: tenant.allowedPeers,
       egressHosts: tenant.egressHosts,
+      secretPrefix: tenant.secretPrefix,
       ...(tenant.ingress
         ? {
             ingress: {
@@ -47,12 +50,24 @@ export async function runProgram(): Promise<Record<string, unknown>> {
               ...config.tenants.flatMap((t) => t.egressHosts),
             ],
             egressThroughGateway: config.tier === "prod",
-            ingressHosts: config.tenants.flatMap((t) => (t.ingress ? [t.ingress.host] : [])),
+            ingressHosts: [
+              ...(config.addons.identityProvider.enabled ? [config.addons.identityProvider.hostname] : []),
+              ...config.tenants.flatMap((t) => (t.ingress ? [t.ingress.host] : [])),
+            ],
             ingressTlsSecret: "ingress-tls",
             permissivePorts: config.addons.mesh.permissivePorts,
           },
         }
       : {}),
+    ...(config.addons.externalSecrets.enabled
+      ? {
+          externalSecrets: {
+            refreshInterval: config.addons.externalSecrets.refreshInterval,
+            replicas: config.addons.externalSecrets.replicas,
+          },
+        }
+      : {}),
+    ...(config.addons.identityProvider.enabled ? { identityProvider: identityProviderArgs(config) } : {}),
     ...(config.addons.admission.enabled
       ? {
           admission: {

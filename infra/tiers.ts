@@ -22,6 +22,16 @@ export interface TierDefaults {
   readonly gatekeeperReplicas: number;
   /** Quota applied to a tenant that does not declare its own (C-TEN-4). */
   readonly tenantQuota: { readonly cpu: string; readonly memory: string; readonly pods: number };
+  /** Keycloak sizing and the longest sessions the tier allows (C-ID-1, C-ID-5). */
+  readonly identity: {
+    readonly keycloakReplicas: number;
+    readonly database: "in-cluster" | "managed";
+    readonly maxAccessTokenMinutes: number;
+    readonly maxSsoSessionIdleMinutes: number;
+    readonly maxSsoSessionHours: number;
+  };
+  /** External Secrets controller and webhook replicas. */
+  readonly externalSecretsReplicas: number;
 }
 
 export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
@@ -34,6 +44,14 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     metricsRetentionDays: 15,
     neuvectorMode: "Discover",
     tenantQuota: { cpu: "2", memory: "4Gi", pods: 20 },
+    identity: {
+      keycloakReplicas: 1,
+      database: "in-cluster",
+      maxAccessTokenMinutes: 15,
+      maxSsoSessionIdleMinutes: 60,
+      maxSsoSessionHours: 24,
+    },
+    externalSecretsReplicas: 1,
   },
   staging: {
     admissionEnforcement: "warn",
@@ -44,6 +62,14 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     metricsRetentionDays: 30,
     neuvectorMode: "Monitor",
     tenantQuota: { cpu: "4", memory: "8Gi", pods: 40 },
+    identity: {
+      keycloakReplicas: 2,
+      database: "managed",
+      maxAccessTokenMinutes: 10,
+      maxSsoSessionIdleMinutes: 30,
+      maxSsoSessionHours: 12,
+    },
+    externalSecretsReplicas: 2,
   },
   prod: {
     admissionEnforcement: "deny",
@@ -54,5 +80,13 @@ export const tierDefaults: Readonly<Record<Tier, TierDefaults>> = {
     metricsRetentionDays: 90,
     neuvectorMode: "Protect",
     tenantQuota: { cpu: "8", memory: "16Gi", pods: 80 },
+    identity: {
+      keycloakReplicas: 3,
+      database: "managed",
+      maxAccessTokenMinutes: 5,
+      maxSsoSessionIdleMinutes: 30,
+      maxSsoSessionHours: 10,
+    },
+    externalSecretsReplicas: 2,
   },
 };

@@ -36,7 +36,12 @@ export function capturePlatform(
   return capture(
     () => {
       const cluster = new ExistingCluster("cluster", { clusterName: "test", context: "kind-test" });
-      new ZeroTrustPlatform("platform", { cluster: cluster.handle, tenants, groupsPrefix });
+      new ZeroTrustPlatform("platform", {
+        cluster: cluster.handle,
+        tenants,
+        groupsPrefix,
+        platformAdminsGroup: "platform-admins",
+      });
     },
     { transformations },
   );

@@ -14,7 +14,9 @@ import type { KubernetesVersion } from "../versions";
 import { aksKubeconfig } from "./kubeconfig";
 import { createVnet } from "./network";
 import { createAuditLogs } from "./observability";
+import { FlexibleServerDatabases } from "./database";
 import { createRegistry } from "./registry";
+import { KeyVaultBackend } from "./secrets";
 import { createVault } from "./vault";
 import { AzureWorkloadIdentityBinder } from "./workload-identity";
 
@@ -69,7 +71,7 @@ export class AksCluster extends pulumi.ComponentResource {
       { name: args.clusterName, resourceGroupName, location, cidr: args.vnetCidr, tags },
       child,
     );
-    const { vault, kmsKey } = createVault(
+    const { vault, kmsKey, dnsZoneId } = createVault(
       {
         name: args.clusterName,
         resourceGroupName,
@@ -216,20 +218,40 @@ export class AksCluster extends pulumi.ComponentResource {
       { kubeconfig: aksKubeconfig(cluster.name, server, caData), enableServerSideApply: true },
       { parent: this },
     );
+    const identityBinder = new AzureWorkloadIdentityBinder(
+      args.clusterName,
+      resourceGroupName,
+      location,
+      cluster.oidcIssuerUrl,
+      { parent: this },
+      tags,
+    );
     this.handle = {
       kind: "azure",
       name: cluster.name,
       provider,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
-      identity: new AzureWorkloadIdentityBinder(
-        args.clusterName,
-        resourceGroupName,
-        location,
-        cluster.oidcIssuerUrl,
-        { parent: this },
-        tags,
-      ),
+      identity: identityBinder,
       registry: registry.loginServer,
+      secrets: new KeyVaultBackend(
+        {
+          clusterName: args.clusterName,
+          resourceGroupName,
+          location,
+          tenantId: client.tenantId,
+          deployerObjectId: client.objectId,
+          vnet,
+          binder: identityBinder,
+          platformVault: vault,
+          dnsZoneId,
+          tags,
+        },
+        child,
+      ),
+      databases: new FlexibleServerDatabases(
+        { clusterName: args.clusterName, resourceGroupName, location, vnet, tags },
+        child,
+      ),
     };
     this.registerOutputs({
       clusterName: cluster.name,

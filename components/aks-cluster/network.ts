@@ -20,11 +20,14 @@ export interface Vnet {
   readonly endpointSubnetId: pulumi.Output<string>;
   readonly vnetId: pulumi.Output<string>;
   readonly natGatewayId: pulumi.Output<string>;
+  readonly vnetName: pulumi.Output<string>;
+  /** The fourth quarter of the range, kept for a delegated database subnet. */
+  readonly databaseCidr: string;
 }
 
 export function createVnet(args: VnetArgs, opts: pulumi.CustomResourceOptions): Vnet {
   const { name, resourceGroupName, location, tags } = args;
-  const [nodes, apiServer, endpoints] = splitCidr(args.cidr, 4);
+  const [nodes, apiServer, endpoints, databases] = splitCidr(args.cidr, 4);
   const vnet = new azure.network.VirtualNetwork(
     `${name}-vnet`,
     { resourceGroupName, location, addressSpaces: [args.cidr], tags },
@@ -95,6 +98,8 @@ export function createVnet(args: VnetArgs, opts: pulumi.CustomResourceOptions): 
     apiServerSubnetId: apiServerSubnet.id,
     endpointSubnetId: endpointSubnet.id,
     natGatewayId: nat.id,
+    vnetName: vnet.name,
+    databaseCidr: databases as string,
   };
 }
 
@@ -108,11 +113,46 @@ export function privateEndpoint(
     vnetId: pulumi.Input<string>;
     resourceId: pulumi.Input<string>;
     subresource: string;
-    dnsZone: string;
+    /** The private DNS zone to create, or the ID of one an earlier endpoint created. */
+    dnsZone: string | { readonly id: pulumi.Input<string> };
     tags: Record<string, string>;
   },
   opts: pulumi.CustomResourceOptions,
 ): azure.privatelink.Endpoint {
+  const zoneId =
+    typeof args.dnsZone === "string"
+      ? privateZone(name, { ...args, dnsZone: args.dnsZone }, opts)
+      : args.dnsZone.id;
+  return new azure.privatelink.Endpoint(
+    name,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      subnetId: args.subnetId,
+      privateServiceConnection: {
+        name,
+        isManualConnection: false,
+        privateConnectionResourceId: args.resourceId,
+        subresourceNames: [args.subresource],
+      },
+      privateDnsZoneGroup: { name, privateDnsZoneIds: [zoneId] },
+      tags: args.tags,
+    },
+    opts,
+  );
+}
+
+/** A private DNS zone linked to the VNet; one per zone name, shared by every endpoint in it. */
+function privateZone(
+  name: string,
+  args: {
+    resourceGroupName: pulumi.Input<string>;
+    vnetId: pulumi.Input<string>;
+    dnsZone: string;
+    tags: Record<string, string>;
+  },
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
   const zone = new azure.privatedns.Zone(
     name,
     { name: args.dnsZone, resourceGroupName: args.resourceGroupName, tags: args.tags },
@@ -128,21 +168,5 @@ export function privateEndpoint(
     },
     opts,
   );
-  return new azure.privatelink.Endpoint(
-    name,
-    {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      subnetId: args.subnetId,
-      privateServiceConnection: {
-        name,
-        isManualConnection: false,
-        privateConnectionResourceId: args.resourceId,
-        subresourceNames: [args.subresource],
-      },
-      privateDnsZoneGroup: { name, privateDnsZoneIds: [zone.id] },
-      tags: args.tags,
-    },
-    opts,
-  );
+  return zone.id;
 }

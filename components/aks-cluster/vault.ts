@@ -20,40 +20,15 @@ export interface VaultArgs {
 
 export interface Vault {
   readonly vault: azure.keyvault.KeyVault;
+  /** The privatelink.vaultcore.azure.net zone, for further vaults' endpoints. */
+  readonly dnsZoneId: pulumi.Output<string>;
   readonly kmsKey: azure.keyvault.Key;
 }
 
 export function createVault(args: VaultArgs, opts: pulumi.CustomResourceOptions): Vault {
-  const vault = new azure.keyvault.KeyVault(
+  const { vault, dnsZoneId } = hardenedVault(
     `${args.name}-kv`,
-    {
-      // Key Vault names are global and at most 24 characters.
-      name: `${args.name.replace(/[^a-z0-9-]/g, "").slice(0, 20)}-kv`,
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      tenantId: args.tenantId,
-      skuName: "premium",
-      rbacAuthorizationEnabled: true,
-      purgeProtectionEnabled: true,
-      softDeleteRetentionDays: 90,
-      publicNetworkAccessEnabled: false,
-      networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
-      tags: args.tags,
-    },
-    opts,
-  );
-  privateEndpoint(
-    `${args.name}-kv-pe`,
-    {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      subnetId: args.vnet.endpointSubnetId,
-      vnetId: args.vnet.vnetId,
-      resourceId: vault.id,
-      subresource: "vault",
-      dnsZone: "privatelink.vaultcore.azure.net",
-      tags: args.tags,
-    },
+    { ...args, vaultName: `${args.name.replace(/[^a-z0-9-]/g, "").slice(0, 20)}-kv` },
     opts,
   );
   const officer = new azure.authorization.Assignment(
@@ -78,5 +53,53 @@ export function createVault(args: VaultArgs, opts: pulumi.CustomResourceOptions)
     },
     { ...opts, dependsOn: [officer] },
   );
-  return { vault, kmsKey };
+  return { vault, kmsKey, dnsZoneId };
+}
+
+export type HardenedVaultArgs = Omit<VaultArgs, "name" | "deployerObjectId"> & {
+  /** Globally unique, 3-24 characters. */
+  readonly vaultName: string;
+  /** The vaultcore private DNS zone when another vault already created it. */
+  readonly dnsZoneId?: pulumi.Input<string>;
+};
+
+/** A Key Vault with every C-SEC-3 setting, reachable only through its private endpoint. */
+export function hardenedVault(
+  name: string,
+  args: HardenedVaultArgs,
+  opts: pulumi.CustomResourceOptions,
+): { vault: azure.keyvault.KeyVault; dnsZoneId: pulumi.Output<string> } {
+  const vault = new azure.keyvault.KeyVault(
+    name,
+    {
+      name: args.vaultName,
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      tenantId: args.tenantId,
+      skuName: "premium",
+      rbacAuthorizationEnabled: true,
+      purgeProtectionEnabled: true,
+      softDeleteRetentionDays: 90,
+      publicNetworkAccessEnabled: false,
+      networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
+      tags: args.tags,
+    },
+    opts,
+  );
+  const endpoint = privateEndpoint(
+    `${name}-pe`,
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      subnetId: args.vnet.endpointSubnetId,
+      vnetId: args.vnet.vnetId,
+      resourceId: vault.id,
+      subresource: "vault",
+      dnsZone: args.dnsZoneId ? { id: args.dnsZoneId } : "privatelink.vaultcore.azure.net",
+      tags: args.tags,
+    },
+    opts,
+  );
+  const dnsZoneId = endpoint.privateDnsZoneGroup.apply((group) => group?.privateDnsZoneIds[0] ?? "");
+  return { vault, dnsZoneId };
 }

@@ -5,6 +5,17 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ManagedDatabases } from "./database";
+import type { SecretBackend } from "./secrets";
+
+export type { ManagedDatabases, PostgresDatabase, PostgresRequest } from "./database";
+export {
+  readerRef,
+  type RemoteRef,
+  type SecretBackend,
+  type SecretReader,
+  type SecretScope,
+} from "./secrets";
 
 /** A cloud-neutral capability a workload identity may be granted, on exact resources. */
 export type WorkloadCapability =
@@ -47,4 +58,8 @@ export interface ClusterHandle {
   readonly identity: IdentityBinder;
   /** The private registry admission should allow images from (C-CL-10), where the cluster has one. */
   readonly registry?: pulumi.Output<string>;
+  /** The vault External Secrets reads (C-SEC-1); the local one is for dev clusters only. */
+  readonly secrets: SecretBackend;
+  /** Managed databases, where the cloud offers them (not on an existing cluster). */
+  readonly databases?: ManagedDatabases;
 }

@@ -16,7 +16,9 @@ import { createKmsKey } from "./kms";
 import { eksKubeconfig } from "./kubeconfig";
 import { createVpc } from "./network";
 import { createNodeGroup } from "./nodes";
+import { RdsDatabases } from "./database";
 import { createRegistry } from "./registry";
+import { SecretsManagerBackend } from "./secrets";
 
 export const eksLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -38,7 +40,17 @@ export interface EksClusterArgs {
   readonly logRetentionDays: number;
   /** Refuse deletion of the cluster (prod). */
   readonly deletionProtection: boolean;
+  /** People sign in to the API server through this OIDC issuer (C-ID-3), beside IAM access entries. */
+  readonly oidcIdentityProvider?: OidcIdentityProviderArgs;
   readonly tags?: Record<string, string>;
+}
+
+export interface OidcIdentityProviderArgs {
+  readonly issuerUrl: string;
+  /** The kubectl client of the realm; the ID token's audience. */
+  readonly clientId: string;
+  /** Prefix for group names, e.g. "oidc:", so IdP groups never collide with system groups. */
+  readonly groupsPrefix: string;
 }
 
 export class EksCluster extends pulumi.ComponentResource {
@@ -193,6 +205,28 @@ export class EksCluster extends pulumi.ComponentResource {
     );
     const registry = createRegistry({ name: args.clusterName, kmsKeyArn: key.arn, tags }, child);
 
+    if (args.oidcIdentityProvider) {
+      const oidc = args.oidcIdentityProvider;
+      new aws.eks.IdentityProviderConfig(
+        `${args.clusterName}-people`,
+        {
+          clusterName: cluster.name,
+          oidc: {
+            identityProviderConfigName: "keycloak",
+            issuerUrl: oidc.issuerUrl,
+            clientId: oidc.clientId,
+            usernameClaim: "email",
+            usernamePrefix: oidc.groupsPrefix,
+            groupsClaim: "groups",
+            groupsPrefix: oidc.groupsPrefix,
+          },
+          tags,
+        },
+        child,
+      );
+    }
+    const identityBinder = new IrsaBinder(args.clusterName, issuer, { parent: this }, tags);
+
     const provider = new k8s.Provider(
       `${args.clusterName}-k8s`,
       {
@@ -211,8 +245,31 @@ export class EksCluster extends pulumi.ComponentResource {
       name: cluster.name,
       provider,
       oidcIssuerUrl: issuerUrl,
-      identity: new IrsaBinder(args.clusterName, issuer, { parent: this }, tags),
+      identity: identityBinder,
       registry: registry.repositoryUrl,
+      secrets: new SecretsManagerBackend(
+        {
+          clusterName: args.clusterName,
+          region: args.region,
+          accountId: identity.accountId,
+          partition,
+          binder: identityBinder,
+          recoveryWindowInDays: args.deletionProtection ? 30 : 7,
+          tags,
+        },
+        child,
+      ),
+      databases: new RdsDatabases(
+        {
+          clusterName: args.clusterName,
+          vpcId: vpc.vpcId,
+          subnetIds: vpc.privateSubnetIds,
+          clientSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+          kmsKeyArn: key.arn,
+          tags,
+        },
+        child,
+      ),
     };
     this.registerOutputs({
       clusterName: cluster.name,

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle, IdentityBinder, WorkloadIdentityBinding } from "../cluster";
+import { KubernetesSecretBackend } from "./secrets";
 
 export interface ExistingClusterArgs {
   /** A display name for the cluster (outputs and summaries). */
@@ -39,7 +40,13 @@ export class ExistingCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.handle = { kind: "existing", name: args.clusterName, provider, identity: noCloudIdentity };
+    this.handle = {
+      kind: "existing",
+      name: args.clusterName,
+      provider,
+      identity: noCloudIdentity,
+      secrets: new KubernetesSecretBackend(provider, { parent: this }),
+    };
     this.registerOutputs({ clusterName: args.clusterName });
   }
 }

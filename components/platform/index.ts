@@ -6,9 +6,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
+import { ExternalSecrets, externalSecretsNamespace } from "../external-secrets";
+import { Keycloak, keycloakNamespace, type KeycloakArgs } from "../identity";
+import { platformAdminBinding } from "../identity/rbac";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
-import { Mesh, type MeshArgs } from "../mesh";
+import { ingressNamespace, Mesh, type MeshArgs } from "../mesh";
 import { Monitoring, type MonitoringArgs } from "../monitoring";
 import { NeuVector, neuvectorNamespace, type NeuVectorArgs } from "../neuvector";
 import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
@@ -26,6 +29,8 @@ export interface TenantSpec {
   readonly egressHosts?: readonly string[];
   /** A route from the ingress gateway to one of the tenant's services. */
   readonly ingress?: TenantIngress;
+  /** The tenant's vault prefix (C-TEN-6); defaults to "tenants/<name>/". */
+  readonly secretPrefix?: string;
 }
 
 export interface ZeroTrustPlatformArgs {
@@ -33,6 +38,12 @@ export interface ZeroTrustPlatformArgs {
   readonly tenants: readonly TenantSpec[];
   /** Prefix the API server adds to OIDC group claims; tenant RoleBindings use it. */
   readonly groupsPrefix: string;
+  /** The IdP group of platform admins, bound to the narrow platform-admin ClusterRole (C-ID-4). */
+  readonly platformAdminsGroup: string;
+  /** External Secrets and the platform's vault store; omitted only when a dev stack switches it off. */
+  readonly externalSecrets?: { readonly refreshInterval: string; readonly replicas: number };
+  /** Keycloak, the people's issuer; needs the mesh and External Secrets. */
+  readonly identityProvider?: Omit<KeycloakArgs, "cluster" | "secrets" | "meshReady">;
   /** Gatekeeper and the constraint library; omitted only when a dev stack switches admission off. */
   readonly admission?: Omit<AdmissionArgs, "cluster" | "meshNamespaces">;
   /** Image signature verification for tenant namespaces; omitted only when config switches it off. */
@@ -81,6 +92,32 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
     const mesh = args.mesh
       ? new Mesh("mesh", { ...args.mesh, cluster: args.cluster }, { parent: this })
       : undefined;
+    platformAdminBinding(
+      "platform",
+      { group: args.platformAdminsGroup, groupsPrefix: args.groupsPrefix },
+      { parent: this, provider: args.cluster.provider },
+    );
+    const secrets = args.externalSecrets
+      ? new ExternalSecrets(
+          "external-secrets",
+          {
+            ...args.externalSecrets,
+            cluster: args.cluster,
+            platformNamespaces: [keycloakNamespace, ingressNamespace, externalSecretsNamespace],
+          },
+          { parent: this },
+        )
+      : undefined;
+    if (args.identityProvider) {
+      if (!secrets || !mesh) {
+        throw new Error("Keycloak needs External Secrets and the mesh (the stack config enforces this)");
+      }
+      new Keycloak(
+        "keycloak",
+        { ...args.identityProvider, cluster: args.cluster, secrets, meshReady: mesh.ready },
+        { parent: this },
+      );
+    }
     if (args.neuvector) {
       new NeuVector("neuvector", { ...args.neuvector, cluster: args.cluster }, { parent: this });
     }
@@ -111,6 +148,14 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
             inboundPeers: tenant.allowedPeers,
             outboundPeers: outbound.get(tenant.name) ?? [],
             namespaceLabels: args.signatures ? includeLabel : {},
+            ...(secrets
+              ? {
+                  secrets: {
+                    prefix: tenant.secretPrefix ?? `tenants/${tenant.name}/`,
+                    dependsOn: secrets.ready,
+                  },
+                }
+              : {}),
             ...(mesh
               ? {
                   mesh: {

@@ -2,8 +2,8 @@
  * TenantNamespace: the Kubernetes-native isolation of one tenant. One namespace with Pod Security
  * `restricted` (C-TEN-1), default-deny networking with declared flows only (C-TEN-2), quota and
  * limits (C-TEN-4), RBAC for the tenant's IdP group only (C-TEN-5, C-ID-4), and a default
- * ServiceAccount that mounts no token (C-ID-6). Mesh and secrets membership come with their
- * components.
+ * ServiceAccount that mounts no token (C-ID-6), mesh membership and authorization (C-TEN-3), and
+ * its own SecretStore and cloud identity (C-TEN-6).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,6 +14,7 @@ import { tenantMeshObjects, type TenantIngress } from "./mesh";
 import { tenantNetworkPolicies } from "./network-policies";
 import { limitRangeSpec, resourceQuotaSpec, type TenantQuota } from "./quotas";
 import { tenantRoleRules } from "./rbac";
+import { tenantSecretStore } from "./secrets";
 
 export type { TenantQuota } from "./quotas";
 
@@ -36,6 +37,12 @@ export interface TenantNamespaceArgs {
   readonly mesh?: {
     readonly egressHosts: readonly string[];
     readonly ingress?: TenantIngress;
+    readonly dependsOn?: pulumi.Resource;
+  };
+  /** The tenant's vault scope and SecretStore, when External Secrets is on (C-TEN-6). */
+  readonly secrets?: {
+    /** The tenant's declared secret prefix, e.g. "tenants/payments/". */
+    readonly prefix: string;
     readonly dependsOn?: pulumi.Resource;
   };
 }
@@ -144,6 +151,21 @@ export class TenantNamespace extends pulumi.ComponentResource {
           { ...child, ...(args.mesh.dependsOn ? { dependsOn: [args.mesh.dependsOn] } : {}) },
         );
       }
+    }
+
+    if (args.secrets) {
+      tenantSecretStore(
+        name,
+        {
+          cluster: args.cluster,
+          tenant: args.name,
+          namespace,
+          prefix: args.secrets.prefix,
+          labels,
+          ...(args.secrets.dependsOn ? { dependsOn: args.secrets.dependsOn } : {}),
+        },
+        child,
+      );
     }
 
     // Kubernetes creates `default` in every namespace; patch it so pods that name no

@@ -1,0 +1,170 @@
+/**
+ * ExternalSecrets: the External Secrets Operator from its pinned chart, and the platform's
+ * ClusterSecretStore (C-SEC-1, C-SEC-2, C-SEC-4). The store authenticates as one dedicated
+ * ServiceAccount whose cloud identity (from the cluster's binder) reads only the platform scope of
+ * the vault; the operator itself holds no cloud credentials. Only the platform namespaces named
+ * here may use the store: a tenant can never read platform secrets through it.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle, RemoteRef, SecretScope } from "../cluster";
+import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { pinnedRelease, webhookNamespace } from "../shared/platform-namespace";
+import { chartRepositories, upstream } from "../versions";
+import { externalSecretsValues } from "./values";
+
+export const externalSecretsNamespace = "external-secrets";
+export const platformStoreName = "platform-vault";
+export const platformReaderServiceAccount = "platform-vault-reader";
+export const externalSecretsApiVersion = "external-secrets.io/v1";
+
+export interface ExternalSecretsArgs {
+  readonly cluster: ClusterHandle;
+  /** How often each ExternalSecret re-reads the vault, e.g. "15m" (C-SEC-4). */
+  readonly refreshInterval: string;
+  readonly replicas: number;
+  /** Platform namespaces allowed to use the platform store (Keycloak, the ingress gateway, ...). */
+  readonly platformNamespaces: readonly string[];
+}
+
+/** One value to sync from the vault into a Kubernetes Secret key. */
+export interface SecretKeyRef {
+  readonly secretKey: string;
+  readonly remoteRef: RemoteRef;
+}
+
+export class ExternalSecrets extends pulumi.ComponentResource {
+  /** The chart (with its CRDs); stores and ExternalSecrets wait for it. */
+  readonly ready: pulumi.Resource;
+  readonly refreshInterval: string;
+  readonly platformScope: SecretScope;
+
+  constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:secrets:ExternalSecrets", name, {}, opts);
+    const child = { parent: this, provider: args.cluster.provider };
+    this.refreshInterval = args.refreshInterval;
+    const namespace = webhookNamespace(
+      name,
+      {
+        namespace: externalSecretsNamespace,
+        control: "C-SEC-1",
+        webhook: {
+          webhookPort: 10250,
+          metricsPort: 8080,
+          webhookPods: { "app.kubernetes.io/name": "external-secrets-webhook" },
+        },
+      },
+      child,
+    );
+    const release = pinnedRelease(
+      `${name}-operator`,
+      {
+        releaseName: "external-secrets",
+        upstream: upstream.externalSecrets,
+        repo: chartRepositories.externalSecrets,
+        namespace: namespace.metadata.name,
+        values: externalSecretsValues({ replicas: args.replicas }),
+      },
+      child,
+    );
+    this.ready = release;
+
+    // The store's reader: its own ServiceAccount, never mounted by any pod (ESO requests its tokens).
+    this.platformScope = args.cluster.secrets.platform;
+    const reader = {
+      namespace: externalSecretsNamespace,
+      serviceAccount: platformReaderServiceAccount,
+      clusterStore: true,
+    };
+    const binding = this.platformScope.grantRead(reader, { parent: this });
+    const readerAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-platform-reader`,
+      {
+        metadata: {
+          name: platformReaderServiceAccount,
+          namespace: namespace.metadata.name,
+          labels: { ...managedByLabel, ...binding.podLabels },
+          annotations: pulumi.output(binding.serviceAccountAnnotations).apply((annotations) => ({
+            ...annotations,
+            ...controlAnnotations("C-SEC-1", "C-SEC-2", "C-ID-6"),
+          })),
+        },
+        automountServiceAccountToken: false,
+      },
+      child,
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-platform-store`,
+      {
+        apiVersion: externalSecretsApiVersion,
+        kind: "ClusterSecretStore",
+        metadata: {
+          name: platformStoreName,
+          labels: managedByLabel,
+          annotations: controlAnnotations("C-SEC-1", "C-SEC-2"),
+        },
+        spec: {
+          provider: this.platformScope.storeProvider(reader),
+          // Least privilege inside the cluster too: only these namespaces may reference the store.
+          conditions: [{ namespaces: [...args.platformNamespaces].sort() }],
+        },
+      },
+      { ...child, dependsOn: [release, readerAccount] },
+    );
+    this.registerOutputs({ namespace: namespace.metadata.name, platformStore: platformStoreName });
+  }
+
+  /** Syncs vault values into a Secret of a platform namespace, re-read every refresh interval. */
+  platformSecret(
+    name: string,
+    args: { namespace: pulumi.Input<string>; secretName: string; data: readonly SecretKeyRef[] },
+    opts: pulumi.CustomResourceOptions,
+  ): k8s.apiextensions.CustomResource {
+    return externalSecret(
+      name,
+      {
+        ...args,
+        store: { kind: "ClusterSecretStore", name: platformStoreName },
+        refreshInterval: this.refreshInterval,
+      },
+      { ...opts, dependsOn: [this.ready] },
+    );
+  }
+}
+
+export interface ExternalSecretArgs {
+  readonly namespace: pulumi.Input<string>;
+  readonly secretName: string;
+  readonly store: { readonly kind: "ClusterSecretStore" | "SecretStore"; readonly name: string };
+  readonly refreshInterval: string;
+  readonly data: readonly SecretKeyRef[];
+}
+
+export function externalSecret(
+  name: string,
+  args: ExternalSecretArgs,
+  opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    name,
+    {
+      apiVersion: externalSecretsApiVersion,
+      kind: "ExternalSecret",
+      metadata: {
+        name: args.secretName,
+        namespace: args.namespace,
+        labels: managedByLabel,
+        annotations: controlAnnotations("C-SEC-1", "C-SEC-4"),
+      },
+      spec: {
+        refreshInterval: args.refreshInterval,
+        secretStoreRef: args.store,
+        // Owned by the ExternalSecret (deleted with it); a value removed from the vault is kept in
+        // the Secret, so a vault mistake never empties the credentials of a running workload.
+        target: { name: args.secretName, creationPolicy: "Owner", deletionPolicy: "Retain" },
+        data: args.data.map((item) => ({ secretKey: item.secretKey, remoteRef: { ...item.remoteRef } })),
+      },
+    },
+    opts,
+  );
+}

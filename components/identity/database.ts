@@ -1,0 +1,151 @@
+/**
+ * Keycloak's database. Staging and prod use the cluster layer's managed Postgres (private,
+ * encrypted, TLS required). Local and dev stacks run a single Postgres in the keycloak namespace,
+ * inside the mesh (mTLS to Keycloak), restricted like every other pod; config refuses it above dev.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle, PostgresDatabase } from "../cluster";
+import { controlAnnotations, managedByLabel } from "../shared/labels";
+import { images } from "../versions";
+import { restrictedContainer, restrictedPod } from "./pod-security";
+
+export const databaseName = "keycloak";
+export const databaseUser = "keycloak";
+const postgresUser = 70; // the alpine image's postgres user
+
+export interface KeycloakDatabaseArgs {
+  readonly cluster: ClusterHandle;
+  readonly mode: "in-cluster" | "managed";
+  readonly namespace: pulumi.Input<string>;
+  readonly password: pulumi.Output<string>;
+  /** Secret (synced from the vault) holding the password under `db-password`. */
+  readonly credentialsSecret: string;
+  readonly highAvailability: boolean;
+  readonly deletionProtection: boolean;
+  readonly dependsOn: pulumi.Resource[];
+}
+
+export interface KeycloakDatabase extends PostgresDatabase {
+  /** JDBC options: TLS to managed servers; inside the mesh, mTLS already encrypts. */
+  readonly jdbcProperties: string;
+}
+
+export function keycloakDatabase(
+  name: string,
+  args: KeycloakDatabaseArgs,
+  opts: pulumi.CustomResourceOptions,
+): KeycloakDatabase {
+  if (args.mode === "managed") {
+    if (!args.cluster.databases) {
+      throw new Error(
+        `a managed Keycloak database needs a cloud cluster; "${args.cluster.kind}" offers none`,
+      );
+    }
+    const db = args.cluster.databases.postgres(
+      {
+        name: "keycloak",
+        databaseName,
+        username: databaseUser,
+        password: args.password,
+        highAvailability: args.highAvailability,
+        deletionProtection: args.deletionProtection,
+      },
+      { parent: opts.parent },
+    );
+    return { ...db, jdbcProperties: "?sslmode=require" };
+  }
+  return inClusterPostgres(name, args, opts);
+}
+
+function inClusterPostgres(
+  name: string,
+  args: KeycloakDatabaseArgs,
+  opts: pulumi.CustomResourceOptions,
+): KeycloakDatabase {
+  const labels = { "app.kubernetes.io/name": "keycloak-postgres", ...managedByLabel };
+  const meta = {
+    name: "keycloak-postgres",
+    namespace: args.namespace,
+    labels,
+    annotations: controlAnnotations("C-ID-1"),
+  };
+  new k8s.core.v1.ServiceAccount(
+    `${name}-postgres`,
+    { metadata: meta, automountServiceAccountToken: false },
+    opts,
+  );
+  const service = new k8s.core.v1.Service(
+    `${name}-postgres`,
+    {
+      metadata: meta,
+      spec: { selector: labels, ports: [{ name: "tcp-postgres", port: 5432, targetPort: 5432 }] },
+    },
+    opts,
+  );
+  new k8s.apps.v1.StatefulSet(
+    `${name}-postgres`,
+    {
+      metadata: meta,
+      spec: {
+        serviceName: "keycloak-postgres",
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: "keycloak-postgres",
+            automountServiceAccountToken: false,
+            securityContext: restrictedPod(postgresUser),
+            containers: [
+              {
+                name: "postgres",
+                image: `${images.postgres.repository}:${images.postgres.tag}`,
+                env: [
+                  { name: "POSTGRES_DB", value: databaseName },
+                  { name: "POSTGRES_USER", value: databaseUser },
+                  {
+                    name: "POSTGRES_PASSWORD",
+                    valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "db-password" } },
+                  },
+                  { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+                ],
+                ports: [{ name: "tcp-postgres", containerPort: 5432 }],
+                readinessProbe: { exec: { command: ["pg_isready", "-U", databaseUser] }, periodSeconds: 10 },
+                livenessProbe: { exec: { command: ["pg_isready", "-U", databaseUser] }, periodSeconds: 30 },
+                resources: {
+                  requests: { cpu: "100m", memory: "256Mi" },
+                  limits: { cpu: "1", memory: "512Mi" },
+                },
+                securityContext: restrictedContainer(postgresUser),
+                volumeMounts: [
+                  { name: "data", mountPath: "/var/lib/postgresql/data" },
+                  { name: "run", mountPath: "/var/run/postgresql" },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "run", emptyDir: {} },
+              { name: "tmp", emptyDir: {} },
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: "data" },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } },
+          },
+        ],
+      },
+    },
+    { ...opts, dependsOn: args.dependsOn },
+  );
+  return {
+    host: service.metadata.name.apply((svc) => `${svc}.keycloak.svc.cluster.local`),
+    port: 5432,
+    databaseName,
+    username: databaseUser,
+    jdbcProperties: "",
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Cross-key rules for secrets and identity (C-SEC-*, C-ID-*): which vault backend a tier may use,
+ * what Keycloak needs, and the session limits each tier allows.
+ */
+import type { ConfigProblem } from "./config-rules";
+import type { StackConfigInput } from "./config-schema";
+import { tierDefaults } from "./tiers";
+
+type Rule = (config: StackConfigInput) => ConfigProblem[];
+
+const esoPath = ["addons", "externalSecrets"];
+const idpPath = ["addons", "identityProvider"];
+
+const enabled = (addon: { enabled?: boolean | undefined } | undefined) => addon?.enabled ?? true;
+
+export const secretBackend: Rule = (config) => {
+  const backend = config.addons?.externalSecrets?.backend;
+  if (backend === "kubernetes" && config.tier !== "dev") {
+    return [
+      {
+        path: [...esoPath, "backend"],
+        message: `"kubernetes" is the local-only backend (Secrets in a cluster namespace are not a vault) and is refused in ${config.tier}; remove the key to use the cloud vault (C-SEC-1)`,
+      },
+    ];
+  }
+  if (backend === "cloud-vault" && config.cloud === "existing") {
+    return [
+      {
+        path: [...esoPath, "backend"],
+        message: `"cloud-vault" needs cloud "aws" or "azure"; an existing cluster uses "kubernetes" (local only)`,
+      },
+    ];
+  }
+  return [];
+};
+
+export const tenantPrefixesOutsidePlatform: Rule = (config) =>
+  (config.tenants ?? []).flatMap((tenant, index) =>
+    (tenant.secretPrefix ?? "").startsWith("platform/")
+      ? [
+          {
+            path: ["tenants", index, "secretPrefix"],
+            message:
+              'must not start with "platform/": that prefix holds the platform\'s own secrets (C-SEC-2)',
+          },
+        ]
+      : [],
+  );
+
+export const identityProvider: Rule = (config) => {
+  const idp = config.addons?.identityProvider;
+  if (!enabled(idp)) return [];
+  const problems: ConfigProblem[] = [];
+  const limits = tierDefaults[config.tier].identity;
+  if (!idp?.hostname) {
+    problems.push({
+      path: [...idpPath, "hostname"],
+      message: "is required: the public hostname the ingress gateway serves Keycloak on, e.g. id.example.com",
+    });
+  }
+  if (!enabled(config.addons?.mesh)) {
+    problems.push({
+      path: [...idpPath, "enabled"],
+      message: "needs the mesh (addons.mesh): Keycloak is reached only through the ingress gateway and mTLS",
+    });
+  }
+  if (!enabled(config.addons?.externalSecrets)) {
+    problems.push({
+      path: [...idpPath, "enabled"],
+      message: "needs addons.externalSecrets: Keycloak's credentials are delivered from the vault",
+    });
+  }
+  if (idp?.database === "in-cluster" && config.tier !== "dev") {
+    problems.push({
+      path: [...idpPath, "database"],
+      message: `"in-cluster" is for dev only; ${config.tier} uses the managed database (C-ID-1): remove the key`,
+    });
+  }
+  const maxima: [keyof NonNullable<typeof idp>, number, string][] = [
+    ["accessTokenMinutes", limits.maxAccessTokenMinutes, "minutes"],
+    ["ssoSessionIdleMinutes", limits.maxSsoSessionIdleMinutes, "minutes"],
+    ["ssoSessionMaxHours", limits.maxSsoSessionHours, "hours"],
+  ];
+  for (const [key, max, unit] of maxima) {
+    const value = idp?.[key];
+    if (typeof value === "number" && value > max) {
+      problems.push({
+        path: [...idpPath, key],
+        message: `exceeds the ${config.tier} maximum of ${max} ${unit} (C-ID-5); use ${max} or less`,
+      });
+    }
+  }
+  const issuer = config.identity?.oidcIssuerUrl;
+  if (issuer && idp?.hostname) {
+    const expected = `https://${idp.hostname}/realms/${idp.realm ?? "platform"}`;
+    if (issuer.replace(/\/$/, "") !== expected) {
+      problems.push({
+        path: ["identity", "oidcIssuerUrl"],
+        message: `must be Keycloak's issuer ${expected} when the identity provider is on; remove the key to derive it`,
+      });
+    }
+  }
+  return problems;
+};
