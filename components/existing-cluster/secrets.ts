@@ -53,18 +53,18 @@ export class KubernetesSecretBackend implements SecretBackend {
       grantRead: (reader: SecretReader, grantOpts) => {
         const readerChild = { ...child, ...grantOpts };
         const role = new k8s.rbac.v1.Role(
-          `${vaultNamespace}-reader-${reader.namespace}`,
+          `${vaultNamespace}-reader`,
           {
-            metadata: meta(`reader-${reader.namespace}`),
+            metadata: meta("vault-reader"),
             // What ESO's Kubernetes provider needs: read Secrets of this namespace, nothing else.
             rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }],
           },
           readerChild,
         );
         new k8s.rbac.v1.RoleBinding(
-          `${vaultNamespace}-reader-${reader.namespace}`,
+          `${vaultNamespace}-reader`,
           {
-            metadata: meta(`reader-${reader.namespace}`),
+            metadata: meta("vault-reader"),
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
             subjects: [{ kind: "ServiceAccount", name: reader.serviceAccount, namespace: reader.namespace }],
           },

@@ -3,8 +3,8 @@
 # /realm. Idempotent: the first run imports the whole realm; later runs re-apply realm settings
 # and the kubectl client, and create missing groups without touching their members. It ends
 # with a drift check that fails the job (and `pulumi up`) if the browser flow no longer demands
-# a second factor. The admin password is passed as an argument: kcadm.sh has no non-interactive
-# alternative, and this pod runs nothing else that could read its command line.
+# a second factor. The admin password is read from a mounted file and passed as an argument:
+# kcadm.sh has no other non-interactive way, and this pod runs nothing else that could read it.
 set -euo pipefail
 
 config=/tmp/kcadm.config
@@ -13,7 +13,7 @@ realm=$(cat /realm/realm-name)
 
 for attempt in $(seq 1 60); do
   if kcadm config credentials --server "$KEYCLOAK_URL" --realm master \
-    --user "$KC_ADMIN_USER" --password "$KC_ADMIN_PASSWORD" >/dev/null 2>&1; then
+    --user "$KC_ADMIN_USER" --password "$(cat "$KC_ADMIN_PASSWORD_FILE")" >/dev/null 2>&1; then
     break
   fi
   if [ "$attempt" = 60 ]; then

@@ -8,11 +8,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle, PostgresDatabase } from "../cluster";
 import { controlAnnotations, managedByLabel } from "../shared/labels";
 import { images } from "../versions";
-import { restrictedContainer, restrictedPod } from "./pod-security";
+import { resourcesOf, restrictedContainer, restrictedPod } from "./pod-security";
 
 export const databaseName = "keycloak";
 export const databaseUser = "keycloak";
-const postgresUser = 70; // the alpine image's postgres user
 
 export interface KeycloakDatabaseArgs {
   readonly cluster: ClusterHandle;
@@ -79,7 +78,12 @@ function inClusterPostgres(
     `${name}-postgres`,
     {
       metadata: meta,
-      spec: { selector: labels, ports: [{ name: "tcp-postgres", port: 5432, targetPort: 5432 }] },
+      // Headless: the StatefulSet's governing Service, resolving to the one database pod.
+      spec: {
+        clusterIP: "None",
+        selector: labels,
+        ports: [{ name: "tcp-postgres", port: 5432, targetPort: 5432 }],
+      },
     },
     opts,
   );
@@ -96,7 +100,7 @@ function inClusterPostgres(
           spec: {
             serviceAccountName: "keycloak-postgres",
             automountServiceAccountToken: false,
-            securityContext: restrictedPod(postgresUser),
+            securityContext: restrictedPod(),
             containers: [
               {
                 name: "postgres",
@@ -104,30 +108,34 @@ function inClusterPostgres(
                 env: [
                   { name: "POSTGRES_DB", value: databaseName },
                   { name: "POSTGRES_USER", value: databaseUser },
-                  {
-                    name: "POSTGRES_PASSWORD",
-                    valueFrom: { secretKeyRef: { name: args.credentialsSecret, key: "db-password" } },
-                  },
+                  // The password is read from a mounted file, never from the environment.
+                  { name: "POSTGRES_PASSWORD_FILE", value: "/credentials/db-password" },
                   { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
                 ],
                 ports: [{ name: "tcp-postgres", containerPort: 5432 }],
+                imagePullPolicy: "Always",
                 readinessProbe: { exec: { command: ["pg_isready", "-U", databaseUser] }, periodSeconds: 10 },
-                livenessProbe: { exec: { command: ["pg_isready", "-U", databaseUser] }, periodSeconds: 30 },
-                resources: {
-                  requests: { cpu: "100m", memory: "256Mi" },
-                  limits: { cpu: "1", memory: "512Mi" },
-                },
-                securityContext: restrictedContainer(postgresUser),
+                livenessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 30, failureThreshold: 5 },
+                resources: resourcesOf("100m", "1", "256Mi", "512Mi"),
+                securityContext: restrictedContainer(),
                 volumeMounts: [
                   { name: "data", mountPath: "/var/lib/postgresql/data" },
                   { name: "run", mountPath: "/var/run/postgresql" },
                   { name: "tmp", mountPath: "/tmp" },
+                  { name: "credentials", mountPath: "/credentials", readOnly: true },
                 ],
               },
             ],
             volumes: [
               { name: "run", emptyDir: {} },
               { name: "tmp", emptyDir: {} },
+              {
+                name: "credentials",
+                secret: {
+                  secretName: args.credentialsSecret,
+                  items: [{ key: "db-password", path: "db-password" }],
+                },
+              },
             ],
           },
         },

@@ -30,12 +30,11 @@ import { addonNamespace, namespacePolicies } from "../shared/platform-namespace"
 import { images } from "../versions";
 import { keycloakDatabase } from "./database";
 import { keycloakMeshObjects } from "./mesh";
-import { restrictedContainer, restrictedPod } from "./pod-security";
+import { resourcesOf, restrictedContainer, restrictedPod } from "./pod-security";
 import { kubectlClient, realmRepresentation, realmSettings, type RealmArgs } from "./realm";
 
 export { kubectlClientId } from "./realm";
 export const keycloakNamespace = "keycloak";
-const keycloakUser = 1000;
 const credentialsSecret = "keycloak-credentials";
 const adminUser = "zt-admin";
 
@@ -183,7 +182,7 @@ export class Keycloak extends pulumi.ComponentResource {
             spec: {
               serviceAccountName: "keycloak",
               automountServiceAccountToken: false,
-              securityContext: restrictedPod(keycloakUser),
+              securityContext: restrictedPod(),
               topologySpreadConstraints: [
                 {
                   maxSkew: 1,
@@ -197,8 +196,9 @@ export class Keycloak extends pulumi.ComponentResource {
                   name: "build",
                   image,
                   args: ["build", ...buildOptions],
-                  securityContext: restrictedContainer(keycloakUser),
-                  resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } },
+                  securityContext: restrictedContainer(),
+                  imagePullPolicy: "Always",
+                  resources: resourcesOf("500m", "2", "512Mi", "1Gi"),
                   volumeMounts: writable,
                 },
               ],
@@ -220,11 +220,9 @@ export class Keycloak extends pulumi.ComponentResource {
                   },
                   readinessProbe: { httpGet: { path: "/health/ready", port: 9000 }, periodSeconds: 10 },
                   livenessProbe: { httpGet: { path: "/health/live", port: 9000 }, periodSeconds: 30 },
-                  resources: {
-                    requests: { cpu: "500m", memory: "1Gi" },
-                    limits: { cpu: "2", memory: "2Gi" },
-                  },
-                  securityContext: restrictedContainer(keycloakUser),
+                  imagePullPolicy: "Always",
+                  resources: resourcesOf("500m", "2", "1Gi", "2Gi"),
+                  securityContext: restrictedContainer(),
                   volumeMounts: writable,
                 },
               ],
@@ -358,7 +356,7 @@ function realmJob(name: string, inputs: RealmJobInputs, opts: pulumi.CustomResou
             serviceAccountName: "keycloak-realm",
             automountServiceAccountToken: false,
             restartPolicy: "Never",
-            securityContext: restrictedPod(keycloakUser),
+            securityContext: restrictedPod(),
             containers: [
               {
                 name: "apply-realm",
@@ -370,21 +368,27 @@ function realmJob(name: string, inputs: RealmJobInputs, opts: pulumi.CustomResou
                     value: pulumi.interpolate`http://${inputs.serviceUrl}.${keycloakNamespace}.svc.cluster.local:8080`,
                   },
                   { name: "KC_ADMIN_USER", value: adminUser },
-                  {
-                    name: "KC_ADMIN_PASSWORD",
-                    valueFrom: { secretKeyRef: { name: credentialsSecret, key: "admin-password" } },
-                  },
+                  { name: "KC_ADMIN_PASSWORD_FILE", value: "/credentials/admin-password" },
                 ],
-                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
-                securityContext: restrictedContainer(keycloakUser),
+                imagePullPolicy: "Always",
+                resources: resourcesOf("100m", "500m", "256Mi", "512Mi"),
+                securityContext: restrictedContainer(),
                 volumeMounts: [
                   { name: "realm", mountPath: "/realm", readOnly: true },
+                  { name: "credentials", mountPath: "/credentials", readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
                 ],
               },
             ],
             volumes: [
               { name: "realm", configMap: { name: config.metadata.name } },
+              {
+                name: "credentials",
+                secret: {
+                  secretName: credentialsSecret,
+                  items: [{ key: "admin-password", path: "admin-password" }],
+                },
+              },
               { name: "tmp", emptyDir: {} },
             ],
           },

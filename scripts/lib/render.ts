@@ -66,7 +66,10 @@ function toRecord(resource: CapturedResource) {
   };
 }
 
-/** Replaces every secret input by the marker (a whole secret subtree becomes one marker). */
+/**
+ * Replaces every secret input by the marker. A secret object keeps its keys (which are not secret,
+ * and which schema validation needs, e.g. a Secret's `stringData`) and loses every value.
+ */
 export function redact(
   inputs: Record<string, unknown>,
   secretPaths: readonly string[],
@@ -77,9 +80,20 @@ export function redact(
     const keys = secretPath.split(".");
     const last = keys.pop() as string;
     const holder = keys.length === 0 ? copy : at(copy, keys.join("."));
-    if (holder && typeof holder === "object") (holder as Record<string, unknown>)[last] = secretMarker;
+    if (holder && typeof holder === "object") {
+      const record = holder as Record<string, unknown>;
+      record[last] = maskLeaves(record[last]);
+    }
   }
   return copy;
+}
+
+function maskLeaves(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskLeaves);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, maskLeaves(inner)]));
+  }
+  return secretMarker;
 }
 
 const leadingKeys = ["apiVersion", "kind", "metadata", "type", "name", "namespace"];
