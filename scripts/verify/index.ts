@@ -4,16 +4,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { helmTemplate, type HelmRelease } from "./helm";
 import {
   checkov,
   gatorVerify,
-  helmTemplate,
   istioctlAnalyze,
   kubeScore,
   kubeconform,
   loadSkips,
   opaTest,
-  type HelmRelease,
   type ValidatorResult,
 } from "./validators";
 
