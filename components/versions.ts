@@ -68,7 +68,53 @@ export interface UpstreamRelease {
   readonly chartDir: string | { readonly unavailable: string };
   /** CRD files or folders inside the module. */
   readonly crds: readonly string[];
+  /**
+   * Only where `chartDir` is unavailable: a different source snapshot whose chart verify templates
+   * in place of the pinned one. verify names the substitution on every run, and it proves less:
+   * see NearestChart.
+   */
+  readonly nearestChart?: NearestChart;
 }
+
+/**
+ * A stand-in for a release chart no Go module carries: the nearest snapshot of the same project
+ * that does carry the chart. Templating it proves that our values are accepted by the chart's
+ * schema and templates as they stood on that snapshot, and that the objects it renders pass the
+ * validators; it does not prove the same of the pinned release, whose templates may differ.
+ */
+export interface NearestChart {
+  readonly module: string;
+  /** The module version (a pseudo-version: its timestamp dates the snapshot). */
+  readonly version: string;
+  /** The branch the snapshot was taken from, e.g. "master". */
+  readonly branch: string;
+  readonly chartDir: string;
+  /** What the snapshot's Chart.yaml says; verify refuses the snapshot if it says anything else. */
+  readonly chartVersion: string;
+  /** Why the pinned chart cannot be had, and why this snapshot is the nearest that can. */
+  readonly reason: string;
+}
+
+/**
+ * Istio's master branch as of 2026-08-27: the newest istio.io/istio the module proxy serves, and
+ * the one istioctl is built from. 1.31.1 was tagged on the release-1.31 branch (istio.io/api
+ * v1.31.1: 2026-09-15), so master may already carry 1.32 changes. Its charts are unreleased and
+ * say 1.0.0 (Istio's release builder stamps the version).
+ */
+const istioMasterSnapshot = {
+  module: goTools.istioctl.module,
+  version: goTools.istioctl.version,
+  branch: "master",
+  chartVersion: "1.0.0",
+  reason:
+    "Istio tags releases without a 'v', so the Go module proxy serves istio.io/istio only at " +
+    "master-branch pseudo-versions; this is the newest, nearest to 1.31.1, and its charts say 1.0.0",
+} as const;
+
+const istioChartsUnavailable = {
+  unavailable:
+    "no Go module carries Istio's release charts; the master snapshot's chart stands in (nearestChart)",
+} as const;
 
 export const upstream = {
   gatekeeper: {
@@ -142,19 +188,22 @@ export const upstream = {
   istioBase: {
     chart: "base",
     chartVersion: "1.31.1",
-    chartDir: { unavailable: "see istio: no Go module carries Istio's release charts" },
+    chartDir: istioChartsUnavailable,
+    nearestChart: { ...istioMasterSnapshot, chartDir: "manifests/charts/base" },
     crds: [],
   },
   istioCni: {
     chart: "cni",
     chartVersion: "1.31.1",
-    chartDir: { unavailable: "see istio: no Go module carries Istio's release charts" },
+    chartDir: istioChartsUnavailable,
+    nearestChart: { ...istioMasterSnapshot, chartDir: "manifests/charts/istio-cni" },
     crds: [],
   },
   istioGateway: {
     chart: "gateway",
     chartVersion: "1.31.1",
-    chartDir: { unavailable: "see istio: no Go module carries Istio's release charts" },
+    chartDir: istioChartsUnavailable,
+    nearestChart: { ...istioMasterSnapshot, chartDir: "manifests/charts/gateway" },
     crds: [],
   },
   istio: {
@@ -163,11 +212,8 @@ export const upstream = {
     // Istio's CRDs are generated into istio.io/api, which is tagged per Istio release.
     module: "istio.io/api",
     moduleVersion: "v1.31.1",
-    chartDir: {
-      unavailable:
-        "Istio tags releases without a 'v' prefix, so the Go module proxy serves istio.io/istio only at " +
-        "master-branch pseudo-versions whose charts say 1.0.0; no module carries the 1.31.1 charts",
-    },
+    chartDir: istioChartsUnavailable,
+    nearestChart: { ...istioMasterSnapshot, chartDir: "manifests/charts/istio-control/istio-discovery" },
     crds: ["kubernetes/customresourcedefinitions.gen.yaml"],
   },
 } as const satisfies Record<string, UpstreamRelease>;
@@ -213,6 +259,10 @@ export const chartRepositories = {
 
 /** Images pinned by digest where the chart's default would take a tag (digests from the upstream charts). */
 export const images = {
+  // Istio's own registry and the release tag. The release charts default to these, but naming
+  // them keeps the images pinned even where a chart's default is a moving tag (the master
+  // snapshot verify templates says registry.istio.io/testing:latest).
+  istio: { hub: "docker.io/istio", tag: upstream.istio.chartVersion },
   policyController: {
     repository: "ghcr.io/sigstore/policy-controller/policy-controller",
     // v0.13.1, as published in the policy-controller chart 0.10.6.

@@ -16,6 +16,9 @@ import { prepareKubernetesSchemas } from "../scripts/verify/k8s-schemas";
 import { missingTools } from "../scripts/verify/tools";
 import { prepareUpstream } from "../scripts/verify/upstream";
 import { gatorVerify, offline, type ValidatorResult } from "../scripts/verify/validators";
+import { chartAdmissionLabel, gatorTestCharts } from "../scripts/verify/chart-admission";
+import { gatewayValues } from "../components/mesh/values";
+import { systemNamespaces } from "../components/admission";
 import { goToolPath } from "../scripts/verify/tools";
 import { stringify } from "yaml";
 import { constraintTemplate, policiesDir, templateSpecs } from "../components/admission/templates";
@@ -52,6 +55,14 @@ function row(rows: ValidatorResult[], validator: string): ValidatorResult {
 }
 
 const verify = (dir: string) => verifyRender({ renderDir: dir, kubernetesVersion: "1.35" });
+
+const gatewayRelease = (values: object) => ({
+  name: "istio-egressgateway",
+  namespace: "istio-egress",
+  chart: upstream.istioGateway.chart,
+  version: upstream.istioGateway.chartVersion,
+  values,
+});
 
 const gatekeeperRelease = (values: object, version: string = upstream.gatekeeper.chartVersion) => ({
   name: "gatekeeper",
@@ -161,6 +172,99 @@ describe("verify: every validator is live", () => {
       /Release gatekeeper-system\/gatekeeper \(gatekeeper 3\.0\.0\): version differs from the pinned chart/,
     );
   });
+
+  test("an Istio chart is templated from its declared nearest chart, and verify says so", (t) => {
+    if (!requireTools(t)) return;
+    const nearest = upstream.istioGateway.nearestChart;
+    const values = gatewayValues({ name: "istio-egressgateway", serviceType: "ClusterIP" });
+    const rows = verify(renderDirWith([], [gatewayRelease(values)]));
+    const helm = row(rows, "helm template (upstream charts)");
+    assert.deepEqual(helm.failures, []);
+    assert.match(
+      (helm.notes ?? []).join("\n"),
+      new RegExp(
+        `Release istio-egress/istio-egressgateway \\(gateway 1\\.31\\.1\\): templated from the NEAREST CHART, ` +
+          `not the gateway 1\\.31\\.1 release: ${nearest.module}@${nearest.version} ${nearest.chartDir}, ` +
+          `the master snapshot of 2026-08-27 \\(chart version 1\\.0\\.0\\)`,
+      ),
+    );
+    const output = row(rows, "kubeconform (chart output)");
+    assert.ok(output.objects >= 5, `gateway chart output has ${output.objects} objects`);
+    assert.deepEqual(output.failures, []);
+  });
+
+  test("the nearest chart's values schema refuses an unknown key and a value of the wrong type", (t) => {
+    if (!requireTools(t)) return;
+    const helm = (values: object) =>
+      row(
+        verify(renderDirWith([], [gatewayRelease(values)])),
+        "helm template (upstream charts)",
+      ).failures.join("\n");
+    assert.match(
+      helm({ servce: { type: "ClusterIP" } }),
+      /Release istio-egress\/istio-egressgateway \(gateway 1\.31\.1\): helm template failed: .*servce/s,
+    );
+    assert.match(
+      helm({ replicaCount: "two" }),
+      /Release istio-egress\/istio-egressgateway \(gateway 1\.31\.1\): helm template failed: .*replicaCount/s,
+    );
+  });
+
+  proves(
+    ["C-ADM-2"],
+    "a chart's Deployment without a seccomp profile fails our pod-security constraint, naming chart, object and constraint",
+    (t) => {
+      if (!requireTools(t)) return;
+      const spec = templateSpecs.find((s) => s.folder === "pod-security");
+      assert.ok(spec);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zt-chart-admission-"));
+      // The constraint as the admission component renders it: system namespaces exempt.
+      const admission = path.join(dir, "admission.yaml");
+      const constraint = {
+        apiVersion: "constraints.gatekeeper.sh/v1beta1",
+        kind: spec.kind,
+        metadata: { name: spec.folder },
+        spec: {
+          enforcementAction: "dryrun",
+          match: { kinds: spec.matchKinds, excludedNamespaces: [...systemNamespaces] },
+        },
+      };
+      fs.writeFileSync(admission, `${stringify(constraintTemplate(spec))}---\n${stringify(constraint)}`);
+      const fixture = path.join(fixtures, "chart-deployment-without-seccomp.yaml");
+      const withSeccomp = path.join(dir, "with-seccomp.yaml");
+      fs.writeFileSync(
+        withSeccomp,
+        fs
+          .readFileSync(fixture, "utf8")
+          .replace("runAsUser: 65532", "runAsUser: 65532\n        seccompProfile: { type: RuntimeDefault }"),
+      );
+      const chart = (file: string, namespace: string) => ({
+        release: { name: "addon", namespace, chart: "addon", version: "1.0.0", values: {} },
+        file,
+      });
+      const check = (file: string, namespace: string) =>
+        gatorTestCharts([admission], [chart(file, namespace)], dir);
+
+      const denied = check(fixture, "addon-system");
+      assert.equal(denied.validator, chartAdmissionLabel);
+      assert.equal(denied.objects, 1);
+      assert.deepEqual(denied.failures, [
+        "addon chart (Release addon-system/addon): Deployment/addon-system/addon-controller: " +
+          "ZtPodSecurity/pod-security (dryrun): [Implied by expand-workloads] container controller must use " +
+          "the RuntimeDefault seccomp profile",
+      ]);
+      assert.deepEqual(
+        check(withSeccomp, "addon-system").failures,
+        [],
+        "the seccomp profile is the only fault",
+      );
+      assert.deepEqual(
+        check(fixture, "kube-system").failures,
+        [],
+        "the constraint's exemptions are respected",
+      );
+    },
+  );
 
   proves(
     ["C-POL-3", "C-ADM-2", "C-ADM-3", "C-ADM-4", "C-ADM-7", "C-MESH-4"],

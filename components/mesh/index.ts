@@ -17,7 +17,7 @@ import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared
 import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
 import { egressRoute, publicGateway } from "./gateways";
 import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
-import { istiodValues } from "./values";
+import { cniValues, gatewayValues, istiodValues } from "./values";
 
 export { istioRootNamespace, spiffePrincipal } from "./policies";
 
@@ -96,7 +96,7 @@ export class Mesh extends pulumi.ComponentResource {
 
     const base = release("istio-base", upstream.istioBase, system.metadata.name, {});
     // The CNI agent runs in kube-system (a node agent, exempt as a system namespace).
-    const cni = release("istio-cni", upstream.istioCni, "kube-system", { cni: { chained: true } }, [base]);
+    const cni = release("istio-cni", upstream.istioCni, "kube-system", cniValues(), [base]);
     const istiod = release(
       "istiod",
       upstream.istio,
@@ -108,14 +108,14 @@ export class Mesh extends pulumi.ComponentResource {
       "istio-ingressgateway",
       upstream.istioGateway,
       ingress.metadata.name,
-      { service: { type: "LoadBalancer" } },
+      gatewayValues({ name: "istio-ingressgateway", serviceType: "LoadBalancer" }),
       [istiod],
     );
     release(
       "istio-egressgateway",
       upstream.istioGateway,
       egress.metadata.name,
-      { service: { type: "ClusterIP" } },
+      gatewayValues({ name: "istio-egressgateway", serviceType: "ClusterIP" }),
       [istiod],
     );
 

@@ -4,16 +4,16 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { gatorTestCharts } from "./chart-admission";
+import { helmTemplate, type HelmRelease } from "./helm";
 import {
   checkov,
   gatorVerify,
-  helmTemplate,
   istioctlAnalyze,
   kubeScore,
   kubeconform,
   loadSkips,
   opaTest,
-  type HelmRelease,
   type ValidatorResult,
 } from "./validators";
 
@@ -75,6 +75,7 @@ export function verifyRender(target: VerifyTarget): ValidatorResult[] {
     helm.result,
     kubeconform("kubeconform (chart output)", helm.files, target.kubernetesVersion),
     kubeScore("kube-score (chart output)", helm.files, target.kubernetesVersion, skips),
+    gatorTestCharts(files, helm.templated, path.join(target.renderDir, "charts")),
   ];
   if (target.includeSuites) rows.push(gatorVerify(), opaTest());
   return rows;

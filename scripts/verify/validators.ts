@@ -8,13 +8,12 @@ import * as path from "node:path";
 import * as os from "node:os";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { constraintTemplate, policiesDir, templateSpecs } from "../../components/admission/templates";
-import { upstream, type UpstreamRelease } from "../../components/versions";
 import { repoRoot } from "../../tests/harness/run";
 import { run, type RunResult } from "./exec";
 import { cacheDir } from "./paths";
 import { kubernetesSchemaRoot } from "./k8s-schemas";
 import { goToolPath, venvBin } from "./tools";
-import { crdSchemasDir, droppedDependencies, preparedChartDir } from "./upstream";
+import { crdSchemasDir } from "./upstream";
 
 export interface ValidatorResult {
   readonly validator: string;
@@ -72,10 +71,18 @@ export function loadSkips(file = path.join(repoRoot, "verify", "skips.yaml")): S
   return skips;
 }
 
+// "*" matches any characters within one segment, e.g. istio-*gateway; segments never span "/".
 function matches(pattern: string, object: string): boolean {
   const want = pattern.split("/");
   const have = object.split("/");
-  return want.length === have.length && want.every((segment, i) => segment === "*" || segment === have[i]);
+  const glob = (segment: string) =>
+    new RegExp(
+      `^${segment
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*")}$`,
+    );
+  return want.length === have.length && want.every((segment, i) => glob(segment).test(have[i] ?? ""));
 }
 
 function unskipped(validator: string, findings: readonly Finding[], skips: readonly Skip[]): string[] {
@@ -276,94 +283,6 @@ interface CheckovReport {
 function checkovObject(resource: string): string {
   const [kind, namespace, ...name] = resource.split(".");
   return name.length === 0 ? `${kind}/-/${namespace}` : `${kind}/${namespace}/${name.join(".")}`;
-}
-
-// ---- helm template -----------------------------------------------------------------------
-
-export interface HelmRelease {
-  readonly name: string;
-  readonly namespace: string;
-  readonly chart: string;
-  readonly version: string;
-  readonly values: Record<string, unknown>;
-}
-
-const helmEnv = () => ({
-  HELM_CACHE_HOME: path.join(cacheDir, "helm", "cache"),
-  HELM_CONFIG_HOME: path.join(cacheDir, "helm", "config"),
-  HELM_DATA_HOME: path.join(cacheDir, "helm", "data"),
-});
-
-export interface HelmOutput {
-  readonly result: ValidatorResult;
-  /** Files holding each chart's rendered objects, for kubeconform and kube-score. */
-  readonly files: string[];
-}
-
-export function helmTemplate(
-  releases: readonly HelmRelease[],
-  kubernetesVersion: string,
-  workDir: string,
-): HelmOutput {
-  const failures: string[] = [];
-  const notes: string[] = [];
-  const files: string[] = [];
-  const byChart = new Map<string, UpstreamRelease>(Object.values(upstream).map((u) => [u.chart, u]));
-  for (const release of releases) {
-    const pinned = byChart.get(release.chart);
-    const label = `Release ${release.namespace}/${release.name} (${release.chart} ${release.version})`;
-    if (!pinned) {
-      failures.push(`${label}: chart is not pinned in components/versions.ts upstream`);
-      continue;
-    }
-    if (pinned.chartVersion !== release.version) {
-      failures.push(`${label}: version differs from the pinned chart ${pinned.chartVersion}`);
-      continue;
-    }
-    if (typeof pinned.chartDir !== "string") {
-      notes.push(`${label}: not templated; ${pinned.chartDir.unavailable}`);
-      continue;
-    }
-    const enabledDropped = droppedDependencies(pinned).filter(
-      (dep) => (release.values[dep] as { enabled?: unknown } | undefined)?.enabled === true,
-    );
-    if (enabledDropped.length > 0) {
-      failures.push(
-        `${label}: values enable ${enabledDropped.join(", ")}, a dependency that cannot be had offline`,
-      );
-      continue;
-    }
-    fs.mkdirSync(workDir, { recursive: true });
-    const valuesFile = path.join(workDir, `${release.name}.values.json`);
-    fs.writeFileSync(valuesFile, JSON.stringify(release.values, null, 2));
-    const result = offline(
-      goToolPath("helm"),
-      [
-        "template",
-        release.name,
-        preparedChartDir(pinned),
-        "--namespace",
-        release.namespace,
-        "--values",
-        valuesFile,
-        "--kube-version",
-        kubernetesVersion,
-        "--include-crds",
-      ],
-      helmEnv(),
-    );
-    if (result.status !== 0) {
-      failures.push(`${label}: helm template failed: ${result.stderr.trim()}`);
-      continue;
-    }
-    const out = path.join(workDir, `${release.name}.yaml`);
-    fs.writeFileSync(out, result.stdout);
-    files.push(out);
-  }
-  return {
-    result: { validator: "helm template (upstream charts)", objects: releases.length, failures, notes },
-    files,
-  };
 }
 
 // ---- gator and opa -----------------------------------------------------------------------
