@@ -31,8 +31,22 @@ const resources = (cpu: string, memory: string) => ({
 export function externalSecretsValues(args: ExternalSecretsValuesArgs): Record<string, unknown> {
   const ha = args.replicas > 1;
   const podDisruptionBudget = { enabled: ha, minAvailable: 1 };
-  const deployment = (cpu: string, memory: string) => ({
+  const deployment = (cpu: string, memory: string, component: string) => ({
     replicaCount: args.replicas,
+    // Replicas on different nodes, so one node failure never takes the webhook or controller down.
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              topologyKey: "kubernetes.io/hostname",
+              labelSelector: { matchLabels: { "app.kubernetes.io/name": component } },
+            },
+          },
+        ],
+      },
+    },
     podDisruptionBudget,
     image: { pullPolicy: "Always" },
     securityContext,
@@ -43,11 +57,11 @@ export function externalSecretsValues(args: ExternalSecretsValuesArgs): Record<s
     crds: { createPushSecret: false, createClusterPushSecret: false },
     processPushSecret: false,
     processClusterPushSecret: false,
-    ...deployment("50m", "128Mi"),
+    ...deployment("50m", "128Mi", "external-secrets"),
     // Several replicas need one leader, or they would all reconcile the same secrets.
     leaderElect: ha,
     livenessProbe: { enabled: true },
-    webhook: deployment("20m", "64Mi"),
-    certController: deployment("20m", "64Mi"),
+    webhook: deployment("20m", "64Mi", "external-secrets-webhook"),
+    certController: deployment("20m", "64Mi", "external-secrets-cert-controller"),
   };
 }

@@ -183,6 +183,19 @@ export class Keycloak extends pulumi.ComponentResource {
               serviceAccountName: "keycloak",
               automountServiceAccountToken: false,
               securityContext: restrictedPod(),
+              affinity: {
+                podAntiAffinity: {
+                  preferredDuringSchedulingIgnoredDuringExecution: [
+                    {
+                      weight: 100,
+                      podAffinityTerm: {
+                        topologyKey: "kubernetes.io/hostname",
+                        labelSelector: { matchLabels: labels },
+                      },
+                    },
+                  ],
+                },
+              },
               topologySpreadConstraints: [
                 {
                   maxSkew: 1,

@@ -37,6 +37,7 @@ const azureResourceTypes: Record<string, string> = {
   "azure:network/natGateway:NatGateway": "Microsoft.Network/natGateways",
   "azure:network/publicIp:PublicIp": "Microsoft.Network/publicIPAddresses",
   "azure:keyvault/keyVault:KeyVault": "Microsoft.KeyVault/vaults",
+  "azure:postgresql/flexibleServer:FlexibleServer": "Microsoft.DBforPostgreSQL/flexibleServers",
   "azure:containerservice/kubernetesCluster:KubernetesCluster": "Microsoft.ContainerService/managedClusters",
   "azure:containerservice/registry:Registry": "Microsoft.ContainerRegistry/registries",
   "azure:authorization/userAssignedIdentity:UserAssignedIdentity":
@@ -77,6 +78,10 @@ function azureOutputs(type: string, name: string, inputs: Record<string, unknown
       };
     case "azure:containerservice/registry:Registry":
       return { id, name: physicalName, loginServer: `${physicalName}.azurecr.io` };
+    case "azure:keyvault/keyVault:KeyVault":
+      return { id, name: physicalName, vaultUri: `https://${physicalName}.vault.azure.net/` };
+    case "azure:postgresql/flexibleServer:FlexibleServer":
+      return { id, name: physicalName, fqdn: `${physicalName}.postgres.database.azure.com` };
     case "azure:containerservice/kubernetesCluster:KubernetesCluster":
       return {
         id,
@@ -114,6 +119,16 @@ function awsOutputs(type: string, name: string, inputs: Record<string, unknown>)
         endpoint: `https://${name.toUpperCase()}.gr7.${mockRegion}.eks.amazonaws.com`,
         certificateAuthority: { data: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMtLW1vY2stLQo=" },
         identities: [{ oidcs: [{ issuer: mockOidcIssuer }] }],
+        vpcConfig: {
+          ...(inputs["vpcConfig"] as Record<string, unknown>),
+          clusterSecurityGroupId: `sg-${name}-cluster`,
+        },
+      };
+    case "aws:rds/instance:Instance":
+      return {
+        ...base,
+        arn: `arn:aws:rds:${mockRegion}:${mockAccountId}:db:${name}`,
+        address: `${name}.c0ffee.${mockRegion}.rds.amazonaws.com`,
       };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return {
