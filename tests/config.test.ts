@@ -31,8 +31,11 @@ const sinks = {
   runtimeSecurity: { alertSinks: [{ type: "webhook", url: "https://alerts.example.com/falco" }] },
 };
 
+/** Keycloak's public hostname: required whenever the identity provider is on (the default). */
+const idp = { hostname: "id.example.com" };
+
 const valid: Config = {
-  addons: { admission: signed, ...sinks },
+  addons: { admission: signed, ...sinks, identityProvider: idp },
   cloud: "existing",
   tier: "dev",
   kubernetesVersion: "1.35",
@@ -155,7 +158,7 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "an unknown nested key",
-      config: { ...valid, addons: { admission: { webhookFailsOpen: true } } },
+      config: { ...valid, addons: { identityProvider: idp, admission: { webhookFailsOpen: true } } },
       expected: [{ key: "zt-blueprint:addons.admission.webhookFailsOpen", says: /is not a known key/ }],
     },
     {
@@ -267,7 +270,9 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "prod with a fail-open admission webhook (weakens C-ADM-1)",
-      config: withTier("prod", { addons: { ...sinks, admission: { ...signed, webhookFailOpen: true } } }),
+      config: withTier("prod", {
+        addons: { identityProvider: idp, ...sinks, admission: { ...signed, webhookFailOpen: true } },
+      }),
       expected: [
         { key: "zt-blueprint:addons.admission.webhookFailOpen", says: /refused in prod.*fail closed/ },
       ],
@@ -290,7 +295,9 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "staging switching an add-on off",
-      config: withTier("staging", { addons: { admission: signed, runtimeSecurity: { enabled: false } } }),
+      config: withTier("staging", {
+        addons: { identityProvider: idp, admission: signed, runtimeSecurity: { enabled: false } },
+      }),
       expected: [{ key: "zt-blueprint:addons.runtimeSecurity.enabled", says: /may not be false in staging/ }],
     },
     {
@@ -306,7 +313,7 @@ describe("stack config: refused before anything is registered", () => {
     {
       name: "prod switching signature verification off without the explicit key",
       config: withTier("prod", {
-        addons: { ...sinks, admission: { signatureVerification: { enabled: false } } },
+        addons: { identityProvider: idp, ...sinks, admission: { signatureVerification: { enabled: false } } },
       }),
       expected: [
         {
@@ -317,7 +324,9 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "signature verification without any authority",
-      config: withTier("prod", { addons: { ...sinks, admission: { signatureVerification: {} } } }),
+      config: withTier("prod", {
+        addons: { identityProvider: idp, ...sinks, admission: { signatureVerification: {} } },
+      }),
       expected: [
         {
           key: "zt-blueprint:addons.admission.signatureVerification.authorities",
@@ -329,6 +338,7 @@ describe("stack config: refused before anything is registered", () => {
       name: "a keyless authority that trusts every identity of its issuer",
       config: withTier("prod", {
         addons: {
+          identityProvider: idp,
           ...sinks,
           admission: {
             signatureVerification: {
@@ -357,7 +367,11 @@ describe("stack config: refused before anything is registered", () => {
       name: "a registry pattern that is not a registry host",
       config: {
         ...valid,
-        addons: { ...sinks, admission: { ...signed, allowedRegistries: ["https://registry.example.com"] } },
+        addons: {
+          identityProvider: idp,
+          ...sinks,
+          admission: { ...signed, allowedRegistries: ["https://registry.example.com"] },
+        },
       },
       expected: [{ key: "zt-blueprint:addons.admission.allowedRegistries[0]", says: /registry host/ }],
     },
@@ -373,14 +387,18 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "runtime security without an alert sink",
-      config: { ...valid, addons: { admission: signed } },
+      config: { ...valid, addons: { identityProvider: idp, admission: signed } },
       expected: [{ key: "zt-blueprint:addons.runtimeSecurity.alertSinks", says: /at least one sink/ }],
     },
     {
       name: "an alert sink of an unknown type",
       config: {
         ...valid,
-        addons: { admission: signed, runtimeSecurity: { alertSinks: [{ type: "pagerduty", key: "x" }] } },
+        addons: {
+          identityProvider: idp,
+          admission: signed,
+          runtimeSecurity: { alertSinks: [{ type: "pagerduty", key: "x" }] },
+        },
       },
       expected: [
         {
@@ -394,6 +412,7 @@ describe("stack config: refused before anything is registered", () => {
       config: {
         ...valid,
         addons: {
+          identityProvider: idp,
           admission: signed,
           runtimeSecurity: { alertSinks: [{ type: "webhook", url: "http://alerts.example.com/x" }] },
         },
@@ -407,6 +426,7 @@ describe("stack config: refused before anything is registered", () => {
       config: {
         ...valid,
         addons: {
+          identityProvider: idp,
           admission: signed,
           runtimeSecurity: {
             alertSinks: [
@@ -509,7 +529,7 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "an unknown scanner severity",
-      config: { ...valid, addons: { scanning: { severity: "SEVERE" } } },
+      config: { ...valid, addons: { identityProvider: idp, scanning: { severity: "SEVERE" } } },
       expected: [{ key: "zt-blueprint:addons.scanning.severity", says: /got "SEVERE".*"CRITICAL"/ }],
     },
     {

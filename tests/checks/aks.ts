@@ -41,7 +41,8 @@ export function checkPrivateApi(graph: ResourceGraph, tier: string): string[] {
 export function checkKmsEncryption(graph: ResourceGraph): string[] {
   const kms = at(cluster(graph), "keyManagementService") as { keyVaultKeyId?: string } | undefined;
   const key = one(graph, azure.key);
-  const vault = one(graph, azure.vault).inputs;
+  const vault =
+    graph.ofType(azure.vault).find((v) => v.outputs["id"] === key.inputs["keyVaultId"])?.inputs ?? {};
   const problems: string[] = [];
   if (!kms?.keyVaultKeyId || kms.keyVaultKeyId !== key.outputs["id"])
     problems.push("etcd is not KMS-encrypted with the Key Vault key");
