@@ -106,7 +106,9 @@ function indexByNamespace(graph: ResourceGraph): (ns: string) => (type: string) 
   const index = new Map<string, CapturedResource[]>();
   for (const resource of graph.kubernetesObjects()) {
     const key = `${String(at(resource.inputs, "metadata.namespace"))}|${resource.type}`;
-    index.set(key, [...(index.get(key) ?? []), resource]);
+    const bucket = index.get(key) ?? [];
+    bucket.push(resource);
+    index.set(key, bucket);
   }
   return (ns) => (type) => index.get(`${ns}|${type}`) ?? [];
 }
