@@ -68,38 +68,97 @@ const idpGroup = z
   .regex(groupName, "must be letters, digits, '.', '_' or '-', starting with a letter or digit");
 
 const quota = z.strictObject({
-  cpu: z.string().regex(cpuQuantity, 'must be a CPU quantity such as "2" or "500m"').optional(),
-  memory: z.string().regex(memoryQuantity, 'must be a memory quantity such as "4Gi" or "512Mi"').optional(),
-  pods: z.number().int().min(1).max(1000).optional(),
+  cpu: z.string().regex(cpuQuantity, 'must be a CPU quantity such as "2" or "500m"').optional().meta({
+    description:
+      "CPU for the whole namespace (requests and limits); at least 500m, one container's default limit.",
+  }),
+  memory: z
+    .string()
+    .regex(memoryQuantity, 'must be a memory quantity such as "4Gi" or "512Mi"')
+    .optional()
+    .meta({
+      description:
+        "Memory for the whole namespace (requests and limits); at least 512Mi, one container's default limit.",
+    }),
+  pods: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: "Pods the namespace may run at once." }),
 });
 
 const tenant = z.strictObject({
-  name: tenantName,
-  idpGroup,
-  quota: quota.optional(),
-  allowedPeers: z.array(z.string()).optional(),
+  name: tenantName.meta({
+    description: "The tenant's namespace: unique, not a platform or kube-* namespace.",
+    controls: ["C-TEN-1"],
+  }),
+  idpGroup: idpGroup.meta({
+    description: "IdP group bound to the tenant's Role; its members, and nobody else, work in the namespace.",
+    controls: ["C-TEN-5", "C-ID-4"],
+  }),
+  quota: quota.optional().meta({
+    description: "ResourceQuota and LimitRange of the namespace; unset fields take the tier's tenant quota.",
+    controls: ["C-TEN-4"],
+  }),
+  allowedPeers: z
+    .array(z.string())
+    .optional()
+    .meta({
+      description:
+        "Tenants that may call into this one. The callee declares the flow once; the caller's egress NetworkPolicy and Sidecar are derived from it.",
+      controls: ["C-TEN-2", "C-TEN-3"],
+    }),
   egressHosts: z
     .array(
       z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com or *.example.com"),
     )
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "External hosts (`*.` prefix allowed) the tenant may reach through the mesh: one ServiceEntry each, visible to the tenant (and the egress gateway) only.",
+      controls: ["C-MESH-3"],
+    }),
   secretPrefix: z
     .string()
     .regex(/^[a-z0-9][-a-z0-9/]*\/$/, "must be lowercase path segments ending in '/', e.g. tenants/payments/")
-    .optional(),
-  /** A route from the mesh ingress gateway to one of the tenant's services (C-MESH-6). */
+    .optional()
+    .meta({
+      description: "The tenant's path in the cloud vault; must not overlap another tenant's prefix.",
+      controls: ["C-SEC-2", "C-TEN-6"],
+    }),
   ingress: z
     .strictObject({
-      host: z.string().regex(hostname, "must be a lowercase DNS hostname such as shop.example.com"),
-      service: z.string().regex(dnsLabel, "must be a Service name (DNS-1123 label)"),
-      port: z.number().int().min(1).max(65535),
-      /** Require a valid end-user JWT from the platform's OIDC issuer (default true). */
-      endUserAuth: z.boolean().optional(),
+      host: z.string().regex(hostname, "must be a lowercase DNS hostname such as shop.example.com").meta({
+        description: "Public hostname the ingress gateway serves for the tenant; unique across tenants.",
+      }),
+      service: z
+        .string()
+        .regex(dnsLabel, "must be a Service name (DNS-1123 label)")
+        .meta({ description: "The tenant's Service the route leads to." }),
+      port: z.number().int().min(1).max(65535).meta({ description: "Port of that Service." }),
+      endUserAuth: z
+        .boolean()
+        .optional()
+        .meta({
+          description: "Require a valid end-user JWT from identity.oidcIssuerUrl on the route.",
+          controls: ["C-MESH-6"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "A route from the public ingress gateway to one of the tenant's services; only the gateway's identity may use it.",
+      controls: ["C-MESH-6", "C-TEN-3"],
+    }),
 });
 
-const toggle = { enabled: z.boolean().optional() };
+const toggle = {
+  enabled: z.boolean().optional().meta({
+    description: "Deploys the add-on. Only a dev stack may set false: add-ons carry zero-trust controls.",
+  }),
+};
 
 const addons = z.strictObject({
   mesh: z
@@ -107,40 +166,115 @@ const addons = z.strictObject({
       ...toggle,
       egressHosts: z
         .array(z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com"))
-        .optional(),
-      /** istiod's self-signed root, or the CA placed in istio-system/cacerts (C-MESH-5). */
-      rootCa: z.enum(["istiod-self-signed", "plugged-in"]).optional(),
-      /** Workload certificate lifetime in hours (C-MESH-5). */
-      workloadCertTtlHours: z.number().int().min(1).max(24).optional(),
-      /** Weakens C-MESH-1: per-port PERMISSIVE mTLS for a platform workload that truly needs plaintext. */
+        .optional()
+        .meta({
+          description: "External hosts every workload may reach (platform-wide ServiceEntries).",
+          controls: ["C-MESH-3"],
+        }),
+      rootCa: z
+        .enum(["istiod-self-signed", "plugged-in"])
+        .optional()
+        .meta({
+          description:
+            "istiod's self-signed root, or the intermediate CA placed in istio-system/cacerts before istiod starts (docs/mesh.md).",
+          controls: ["C-MESH-5"],
+        }),
+      workloadCertTtlHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24)
+        .optional()
+        .meta({ description: "Workload certificate lifetime in hours.", controls: ["C-MESH-5"] }),
       permissivePorts: z
         .array(
           z.strictObject({
-            namespace: z.string().regex(dnsLabel, "must be a namespace"),
-            workloadLabels: z.record(z.string(), z.string()),
-            port: z.number().int().min(1).max(65535),
-            reason: z.string().min(10, "must say why the port cannot use mTLS"),
+            namespace: z
+              .string()
+              .regex(dnsLabel, "must be a namespace")
+              .meta({ description: "Namespace of the workload." }),
+            workloadLabels: z
+              .record(z.string(), z.string())
+              .meta({ description: "Labels selecting the workload." }),
+            port: z
+              .number()
+              .int()
+              .min(1)
+              .max(65535)
+              .meta({ description: "The one port that accepts plaintext." }),
+            reason: z
+              .string()
+              .min(10, "must say why the port cannot use mTLS")
+              .meta({ description: "Why the port cannot use mTLS; recorded as an annotation." }),
           }),
         )
-        .optional(),
-      /** Must be true for permissivePorts in prod. */
-      allowPermissivePortsInProd: z.boolean().optional(),
+        .optional()
+        .meta({
+          description:
+            "Weakens C-MESH-1: per-port PERMISSIVE mTLS for a platform workload that truly needs plaintext. Refused in prod unless allowPermissivePortsInProd is true.",
+          controls: ["C-MESH-1"],
+        }),
+      allowPermissivePortsInProd: z
+        .boolean()
+        .optional()
+        .meta({
+          description: "Must be true for permissivePorts in prod: records the decision.",
+          controls: ["C-MESH-1"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "The Istio service mesh: STRICT mTLS, allow-nothing authorization, REGISTRY_ONLY egress, gateways.",
+      controls: ["C-MESH-1", "C-MESH-2", "C-MESH-3", "C-MESH-4", "C-MESH-5", "C-MESH-6"],
+    }),
   admission: z
     .strictObject({
       ...toggle,
-      /** Weakens C-ADM-1: the webhook lets requests through when Gatekeeper is down. Refused in prod. */
-      webhookFailOpen: z.boolean().optional(),
-      auditIntervalSeconds: z.number().int().min(30).max(3600).optional(),
+      webhookFailOpen: z
+        .boolean()
+        .optional()
+        .meta({
+          description:
+            "Weakens C-ADM-1: the webhook lets requests through when Gatekeeper is down. Refused in prod.",
+          controls: ["C-ADM-1"],
+        }),
+      auditIntervalSeconds: z
+        .number()
+        .int()
+        .min(30)
+        .max(3600)
+        .optional()
+        .meta({
+          description: "How often Gatekeeper audits existing objects against the constraints, in seconds.",
+          controls: ["C-ADM-6"],
+        }),
       allowedRegistries: z
         .array(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry host[/path]"))
-        .optional(),
+        .optional()
+        .meta({
+          description:
+            "Registries (host[/path]) images may come from, besides the cluster's own registry; unset means the cluster's registry only.",
+          controls: ["C-ADM-3"],
+        }),
       signatureVerification: z
         .strictObject({
-          enabled: z.boolean().optional(),
-          /** dev runs in warn mode unless this is true; staging and prod always enforce. */
-          enforceInDev: z.boolean().optional(),
+          enabled: z
+            .boolean()
+            .optional()
+            .meta({
+              description:
+                "Verify image signatures in tenant namespaces (follows admission.enabled when unset); false outside dev needs allowDisabledOutsideDev.",
+              controls: ["C-ADM-5"],
+            }),
+          enforceInDev: z
+            .boolean()
+            .optional()
+            .meta({
+              description:
+                "dev runs signature verification in warn mode unless this is true; staging and prod always enforce.",
+              controls: ["C-ADM-5"],
+            }),
           authorities: z
             .array(
               z.union([
@@ -163,19 +297,42 @@ const addons = z.strictObject({
                 }),
               ]),
             )
-            .optional(),
-          /** Image globs that must be signed; defaults to everything from the cluster's registry. */
-          images: z.array(z.string().min(1)).optional(),
-          /** Weakens C-ADM-5: must be set to switch verification off in staging or prod. */
-          allowDisabledOutsideDev: z.boolean().optional(),
+            .optional()
+            .meta({
+              description:
+                "Who images must be signed by: cosign public keys ({name, publicKey}) or keyless identities ({name, keyless: {issuer, subject | subjectRegExp}}); at least one when verification is on.",
+              controls: ["C-ADM-5"],
+            }),
+          images: z
+            .array(z.string().min(1))
+            .optional()
+            .meta({
+              description:
+                "Image globs that must be signed; unset means everything from the allowed registries.",
+              controls: ["C-ADM-5"],
+            }),
+          allowDisabledOutsideDev: z
+            .boolean()
+            .optional()
+            .meta({
+              description: "Weakens C-ADM-5: must be true to switch verification off in staging or prod.",
+              controls: ["C-ADM-5"],
+            }),
         })
-        .optional(),
+        .optional()
+        .meta({
+          description: "sigstore policy-controller: image signatures verified for tenant namespaces.",
+          controls: ["C-ADM-5"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description: "Gatekeeper and the constraint library.",
+      controls: ["C-ADM-1", "C-ADM-2", "C-ADM-3", "C-ADM-4", "C-ADM-7"],
+    }),
   runtimeSecurity: z
     .strictObject({
       ...toggle,
-      /** Where falcosidekick sends alerts (C-RT-1); at least one. */
       alertSinks: z
         .array(
           z.discriminatedUnion(
@@ -207,174 +364,396 @@ const addons = z.strictObject({
             { error: 'must be a sink of type "webhook", "cloudwatch-logs" or "azure-event-hub"' },
           ),
         )
-        .optional(),
-      minimumPriority: z.enum(["critical", "error", "warning", "notice"]).optional(),
-      /** falco (default), neuvector, or both (C-RT-5). */
-      engine: z.enum(["falco", "neuvector", "both"]).optional(),
-      /** NeuVector's mode for new services; defaults to the tier's (Discover/Monitor/Protect). */
-      neuvectorMode: z.enum(["Discover", "Monitor", "Protect"]).optional(),
+        .optional()
+        .meta({
+          description:
+            "Where falcosidekick sends alerts; at least one while Falco runs. webhook URLs must be https; cloudwatch-logs needs aws, azure-event-hub needs azure.",
+          controls: ["C-RT-1"],
+        }),
+      minimumPriority: z
+        .enum(["critical", "error", "warning", "notice"])
+        .optional()
+        .meta({ description: "Lowest Falco priority sent to the sinks.", controls: ["C-RT-1"] }),
+      engine: z
+        .enum(["falco", "neuvector", "both"])
+        .optional()
+        .meta({
+          description: "Runtime detection engine: falco, neuvector, or both.",
+          controls: ["C-RT-1", "C-RT-5"],
+        }),
+      neuvectorMode: z
+        .enum(["Discover", "Monitor", "Protect"])
+        .optional()
+        .meta({
+          description:
+            "NeuVector's mode for new services when NeuVector runs; weaker than Protect in prod needs enforcement.allowProdOverrides.",
+          controls: ["C-RT-5"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({ description: "Runtime threat detection (Falco, optionally NeuVector).", controls: ["C-RT-1"] }),
   scanning: z
     .strictObject({
       ...toggle,
-      severity: z.enum(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]).optional(),
-      /** Internal mirrors of Trivy's databases (air-gapped clusters), e.g. registry.example.com/aquasec/trivy-db. */
+      severity: z
+        .enum(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"])
+        .optional()
+        .meta({ description: "Lowest vulnerability severity the Trivy operator reports." }),
       dbRepository: z
         .string()
         .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "must be a registry/repository path")
-        .optional(),
+        .optional()
+        .meta({
+          description:
+            "Internal mirror of Trivy's vulnerability database (air-gapped clusters), e.g. registry.example.com/aquasec/trivy-db; unset means upstream.",
+        }),
       javaDbRepository: z
         .string()
         .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "must be a registry/repository path")
-        .optional(),
+        .optional()
+        .meta({
+          description:
+            "Internal mirror of Trivy's Java database (air-gapped clusters); unset means upstream.",
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({ description: "In-cluster vulnerability scanning (Trivy operator).", controls: ["C-RT-2"] }),
   monitoring: z
     .strictObject({
       ...toggle,
-      /** Where Alertmanager sends security alerts; defaults to the runtime webhook sink. */
-      alertWebhookUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+      alertWebhookUrl: z
+        .url({ protocol: /^https$/, error: "must be an https URL" })
+        .optional()
+        .meta({
+          description:
+            "Where Alertmanager sends security alerts (https); unset means the first webhook alert sink.",
+          controls: ["C-RT-3"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description: "kube-prometheus-stack with the platform's security alert rules.",
+      controls: ["C-RT-3", "C-RT-4"],
+    }),
   externalSecrets: z
     .strictObject({
       ...toggle,
-      /** How often ExternalSecrets re-read the vault (C-SEC-4). */
       refreshInterval: z
         .string()
         .regex(/^[1-9][0-9]*(m|h)$/, "must be a duration in minutes or hours, e.g. 15m or 1h")
-        .optional(),
-      /** cloud-vault (Secrets Manager / Key Vault, the default on aws/azure) or kubernetes (local only). */
-      backend: z.enum(secretBackends).optional(),
+        .optional()
+        .meta({
+          description: "How often External Secrets re-reads the vault, in minutes or hours (e.g. 15m, 1h).",
+          controls: ["C-SEC-4"],
+        }),
+      backend: z
+        .enum(secretBackends)
+        .optional()
+        .meta({
+          description:
+            "cloud-vault (AWS Secrets Manager / Azure Key Vault; the default on aws and azure) or kubernetes (Secrets in a locked-down namespace; the default on existing clusters, refused outside dev).",
+          controls: ["C-SEC-1", "C-SEC-3"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "External Secrets Operator: a platform ClusterSecretStore and one SecretStore per tenant, reading the vault through workload identity.",
+      controls: ["C-SEC-1", "C-SEC-2", "C-TEN-6"],
+    }),
   identityProvider: z
     .strictObject({
       ...toggle,
-      /** Public hostname of Keycloak behind the ingress gateway, e.g. id.example.com (C-ID-1). */
       hostname: z
         .string()
         .regex(hostname, "must be a lowercase DNS hostname such as id.example.com")
-        .optional(),
-      realm: z.string().regex(dnsLabel, "must be a DNS-1123 label such as platform").optional(),
-      /** Keycloak replicas; defaults to the tier's (1 dev, 2 staging, 3 prod). */
-      replicas: z.number().int().min(1).max(10).optional(),
-      /** in-cluster Postgres (dev only) or the cloud's managed Postgres (default above dev). */
-      database: z.enum(["in-cluster", "managed"]).optional(),
-      /** Access-token lifetime (C-ID-5); at most the tier's maximum. */
-      accessTokenMinutes: z.number().int().min(1).optional(),
-      /** SSO session idle timeout (C-ID-5); at most the tier's maximum. */
-      ssoSessionIdleMinutes: z.number().int().min(5).optional(),
-      /** SSO session maximum lifetime (C-ID-5); at most the tier's maximum. */
-      ssoSessionMaxHours: z.number().int().min(1).optional(),
-      /** Offer WebAuthn security keys as an alternative second factor to OTP (C-ID-2). */
-      webAuthn: z.boolean().optional(),
-      /** Keycloak image, e.g. a mirror in your registry by digest; defaults to the pinned official image. */
+        .optional()
+        .meta({
+          description:
+            "Public hostname the ingress gateway serves Keycloak on, e.g. id.example.com; required while the identity provider is on. The issuer is https://<hostname>/realms/<realm>.",
+          controls: ["C-ID-1", "C-MESH-6"],
+        }),
+      realm: z
+        .string()
+        .regex(dnsLabel, "must be a DNS-1123 label such as platform")
+        .optional()
+        .meta({ description: "Name of the platform realm.", controls: ["C-ID-2"] }),
+      replicas: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .optional()
+        .meta({ description: "Keycloak replicas; defaults to the tier's.", controls: ["C-ID-1"] }),
+      database: z
+        .enum(["in-cluster", "managed"])
+        .optional()
+        .meta({
+          description:
+            "in-cluster Postgres (dev only) or the cloud's managed Postgres (RDS / flexible server; the default above dev).",
+          controls: ["C-ID-1"],
+        }),
+      accessTokenMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .meta({ description: "Access-token lifetime; at most the tier's maximum.", controls: ["C-ID-5"] }),
+      ssoSessionIdleMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .optional()
+        .meta({ description: "SSO session idle timeout; at most the tier's maximum.", controls: ["C-ID-5"] }),
+      ssoSessionMaxHours: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .meta({
+          description: "SSO session maximum lifetime; at most the tier's maximum.",
+          controls: ["C-ID-5"],
+        }),
+      webAuthn: z
+        .boolean()
+        .optional()
+        .meta({
+          description: "Offer WebAuthn security keys as an alternative second factor to OTP.",
+          controls: ["C-ID-2"],
+        }),
       image: z
         .string()
         .regex(
           /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(:[\w.-]+|@sha256:[a-f0-9]{64})$/,
           "must be an image reference with a tag or digest",
         )
-        .optional(),
+        .optional()
+        .meta({
+          description:
+            "Keycloak image, e.g. your registry's mirror by digest; defaults to the pinned official image.",
+          controls: ["C-ID-1"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "Keycloak, the people's OIDC issuer: MFA realm, kubectl client, groups for platform admins and tenants.",
+      controls: ["C-ID-1", "C-ID-2", "C-ID-3", "C-ID-5"],
+    }),
 });
 
 export const stackConfigSchema = z.strictObject({
-  cloud: z.enum(clouds),
-  tier: z.enum(tiers),
+  cloud: z.enum(clouds).meta({
+    description:
+      "aws builds EKS, azure builds AKS; existing (a kubeconfig cluster such as kind) is accepted for dev stacks only.",
+  }),
+  tier: z.enum(tiers).meta({
+    description: "The environment tier: changes enforcement and sizing, never which controls exist.",
+    controls: ["C-ADM-6"],
+  }),
   region: z
     .string()
     .regex(/^[a-z0-9-]+$/, "must be a cloud region name such as eu-west-1")
-    .optional(),
-  kubernetesVersion: z.enum(supportedKubernetesVersions),
-  /**
-   * The AWS account ID or Azure subscription ID the stack deploys into. The cloud provider is
-   * pinned to it, so credentials for another account fail instead of deploying there.
-   */
+    .optional()
+    .meta({ description: "Cloud region, e.g. eu-west-1 or westeurope; required for aws and azure." }),
+  kubernetesVersion: z.enum(supportedKubernetesVersions).meta({
+    description: "Kubernetes minor version; one of supportedKubernetesVersions in components/versions.ts.",
+    controls: ["C-CL-7"],
+  }),
   cloudAccount: z
     .string()
     .regex(
       /^(\d{12}|[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12})$/,
       "must be a 12-digit AWS account ID or an Azure subscription ID (GUID)",
     )
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "The AWS account ID or Azure subscription ID the stack deploys into; required for aws and azure. The cloud provider is pinned to it, so credentials for another account fail instead of deploying there.",
+    }),
   existingCluster: z
     .strictObject({
-      /** kubeconfig context to use; the provider reads $KUBECONFIG / ~/.kube/config. */
-      context: z.string().min(1).optional(),
+      context: z.string().min(1).optional().meta({
+        description:
+          "kubeconfig context to use (existing only); the provider reads `$KUBECONFIG` / `~/.kube/config` and, unset, their current context.",
+      }),
     })
-    .optional(),
-  /** A kubeconfig document for the existing cluster; set it with `pulumi config set --secret`. */
-  kubeconfig: z.string().min(1).optional(),
+    .optional()
+    .meta({ description: "The kubeconfig cluster a cloud: existing stack deploys onto." }),
+  kubeconfig: z.string().min(1).optional().meta({
+    description:
+      "A kubeconfig document for the existing cluster (existing only); set it with `pulumi config set --secret`. Never printed, even in errors.",
+  }),
   network: z
     .strictObject({
-      vpcCidr: cidr.optional(),
-      serviceCidr: cidr.optional(),
-      podCidr: cidr.optional(),
-      availabilityZones: z.number().int().optional(),
-      /** Weakens C-CL-1: a public API endpoint reachable from these CIDRs. dev only. */
-      allowPublicEndpointCidrs: z.array(cidr).optional(),
-      /**
-       * How `pulumi up` reaches the API server for the platform layer: from a runner inside the
-       * VPC/VNet (the only choice outside dev), or over the dev-only public CIDR allowlist.
-       */
-      apiAccess: z.enum(["in-network-runner", "public-cidr-allowlist"]).optional(),
+      vpcCidr: cidr.optional().meta({ description: "VPC/VNet range, /16 to /24, host bits zero." }),
+      serviceCidr: cidr
+        .optional()
+        .meta({ description: "Kubernetes Service range; must not overlap vpcCidr or podCidr." }),
+      podCidr: cidr.optional().meta({
+        description: "Pod range, when the CNI uses one apart from the VPC; must not overlap the others.",
+      }),
+      availabilityZones: z.number().int().optional().meta({
+        description: "Availability zones the network and nodes span: dev 2-6, staging and prod 3-6.",
+      }),
+      allowPublicEndpointCidrs: z
+        .array(cidr)
+        .optional()
+        .meta({
+          description:
+            "Weakens C-CL-1: a public API endpoint reachable from these CIDRs (each /16 or narrower, never 0.0.0.0/0). dev and aws/azure only.",
+          controls: ["C-CL-1"],
+        }),
+      apiAccess: z
+        .enum(["in-network-runner", "public-cidr-allowlist"])
+        .optional()
+        .meta({
+          description:
+            "How `pulumi up` reaches the API server for the platform layer: from a runner inside the VPC/VNet (the only choice outside dev), or over the dev-only public CIDR allowlist (exactly when allowPublicEndpointCidrs is set; docs/cluster.md).",
+          controls: ["C-CL-1"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description: "The cloud network and the cluster's API endpoint.",
+      controls: ["C-CL-1", "C-CL-9"],
+    }),
   access: z
     .strictObject({
-      /** IAM roles given cluster-admin through EKS access entries (C-CL-4). */
       adminRoleArns: z
         .array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "must be an IAM role ARN"))
-        .optional(),
-      /** Entra ID groups given cluster-admin through Azure RBAC (C-CL-4). */
+        .optional()
+        .meta({
+          description:
+            "IAM roles given cluster-admin through EKS access entries (aws only); include the role that runs `pulumi up`.",
+          controls: ["C-CL-4"],
+        }),
       adminGroupObjectIds: z
         .array(
           z
             .string()
             .regex(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/, "must be an Entra ID object ID (a GUID)"),
         )
-        .optional(),
+        .optional()
+        .meta({
+          description: "Entra ID groups given cluster-admin through Azure RBAC (azure only).",
+          controls: ["C-CL-4"],
+        }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description: "Who administers the cluster; there is no implicit creator admin.",
+      controls: ["C-CL-4"],
+    }),
   nodes: z
     .strictObject({
-      instanceType: z.string().min(1).optional(),
-      minSize: z.number().int().min(1).optional(),
-      desiredSize: z.number().int().min(1).optional(),
-      maxSize: z.number().int().min(1).max(1000).optional(),
-      diskSizeGiB: z.number().int().min(20).max(2000).optional(),
+      instanceType: z.string().min(1).optional().meta({
+        description:
+          "Node instance type; unset, the cluster component picks its cloud's default (EKS m7i.large, AKS Standard_D4ds_v5).",
+      }),
+      minSize: z.number().int().min(1).optional().meta({ description: "Fewest nodes; at most maxSize." }),
+      desiredSize: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .meta({ description: "Nodes at creation; at most maxSize." }),
+      maxSize: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .meta({ description: "Most nodes the autoscaler may add." }),
+      diskSizeGiB: z
+        .number()
+        .int()
+        .min(20)
+        .max(2000)
+        .optional()
+        .meta({ description: "Node root volume size in GiB." }),
     })
-    .optional(),
+    .optional()
+    .meta({
+      description: "The cluster's node group (hardened image, encrypted disks).",
+      controls: ["C-CL-6"],
+    }),
   identity: z
     .strictObject({
-      /** Prefix the API server puts before OIDC group names (EKS identity provider config). */
       oidcGroupsPrefix: z
         .string()
         .regex(/^[a-z0-9:-]*$/, "must be lowercase letters, digits, ':' or '-'")
-        .optional(),
-      platformAdminsGroup: idpGroup.optional(),
-      /** The OIDC issuer end users authenticate with (Keycloak realm URL); JWTs at the ingress must come from it. */
-      oidcIssuerUrl: z.url({ protocol: /^https$/, error: "must be an https issuer URL" }).optional(),
-      /** JWKS of the issuer; defaults to Keycloak's <issuer>/protocol/openid-connect/certs. */
-      jwksUri: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+        .optional()
+        .meta({
+          description:
+            "Prefix the API server puts before OIDC group claims; tenant RoleBindings name `<prefix><idpGroup>`.",
+          controls: ["C-ID-3", "C-ID-4"],
+        }),
+      platformAdminsGroup: idpGroup
+        .optional()
+        .meta({ description: "IdP group whose members administer the platform.", controls: ["C-ID-4"] }),
+      oidcIssuerUrl: z
+        .url({ protocol: /^https$/, error: "must be an https issuer URL" })
+        .optional()
+        .meta({
+          description:
+            "The OIDC issuer end users authenticate with (Keycloak realm URL); JWTs at the ingress must come from it. Required when a tenant route uses endUserAuth.",
+          controls: ["C-MESH-6", "C-ID-3"],
+        }),
+      jwksUri: z
+        .url({ protocol: /^https$/, error: "must be an https URL" })
+        .optional()
+        .meta({
+          description:
+            "JWKS of the issuer; unset means Keycloak's `<oidcIssuerUrl>/protocol/openid-connect/certs`.",
+          controls: ["C-MESH-6"],
+        }),
     })
-    .optional(),
-  addons: addons.optional(),
+    .optional()
+    .meta({
+      description: "Identity: OIDC groups for Kubernetes RBAC and the end-user issuer.",
+      controls: ["C-ID-3", "C-ID-4"],
+    }),
+  addons: addons.optional().meta({
+    description:
+      "Platform add-ons. Every add-on is on unless a dev stack sets enabled: false; staging and prod refuse it.",
+  }),
   enforcement: z
     .strictObject({
-      admission: z.enum(enforcementActions).optional(),
+      admission: z
+        .enum(enforcementActions)
+        .optional()
+        .meta({
+          description:
+            "Gatekeeper enforcementAction for every constraint; weaker than deny in prod needs allowProdOverrides.",
+          controls: ["C-ADM-6"],
+        }),
       constraintOverrides: z
         .record(z.string().regex(dnsLabel, "must be a constraint name"), z.enum(enforcementActions))
-        .optional(),
-      /** Must be set for any admission enforcement weaker than `deny` in prod. */
-      allowProdOverrides: z.boolean().optional(),
+        .optional()
+        .meta({
+          description:
+            "Per-constraint enforcementAction, keyed by constraint name (pod-security, allowed-images, resource-hygiene, service-exposure, mesh-injection).",
+          controls: ["C-ADM-6"],
+        }),
+      allowProdOverrides: z
+        .boolean()
+        .optional()
+        .meta({
+          description:
+            "Must be true for any admission enforcement weaker than deny, or NeuVector weaker than Protect, in prod: records the decision.",
+          controls: ["C-ADM-6", "C-RT-5"],
+        }),
     })
-    .optional(),
-  tenants: z.array(tenant).optional(),
+    .optional()
+    .meta({ description: "The dev → staging → prod enforcement ladder.", controls: ["C-ADM-6"] }),
+  tenants: z
+    .array(tenant)
+    .optional()
+    .meta({
+      description: "The platform's tenants: one isolated namespace each, with the flows it declares.",
+      controls: ["C-TEN-1", "C-TEN-2", "C-TEN-3", "C-TEN-4", "C-TEN-5"],
+    }),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -118,7 +118,10 @@ function manifestFiles(graph: ResourceGraph): Map<string, string> {
   for (const resource of graph.kubernetesObjects()) {
     const owner = graph.owningComponent(resource);
     const fileName = owner ? `${slug(owner.type)}--${owner.name}.yaml` : "stack.yaml";
-    byFile.set(fileName, [...(byFile.get(fileName) ?? []), resource]);
+    // Appended in place: copying the list per object would be quadratic in a component's objects.
+    const inFile = byFile.get(fileName) ?? [];
+    inFile.push(resource);
+    byFile.set(fileName, inFile);
   }
   const out = new Map<string, string>();
   for (const [fileName, resources] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
