@@ -294,6 +294,47 @@ describe("stack config: refused before anything is registered", () => {
       ],
     },
     {
+      name: "the local-only Kubernetes secret backend in prod (weakens C-SEC-1)",
+      config: withTier("prod", {
+        addons: {
+          identityProvider: idp,
+          admission: signed,
+          ...sinks,
+          externalSecrets: { backend: "kubernetes" },
+        },
+      }),
+      expected: [
+        { key: "zt-blueprint:addons.externalSecrets.backend", says: /local-only backend.*refused in prod/ },
+      ],
+    },
+    {
+      name: "an access-token lifetime above the tier's maximum (weakens C-ID-5)",
+      config: withTier("prod", {
+        addons: { identityProvider: { ...idp, accessTokenMinutes: 60 }, admission: signed, ...sinks },
+      }),
+      expected: [
+        {
+          key: "zt-blueprint:addons.identityProvider.accessTokenMinutes",
+          says: /exceeds the prod maximum of 5 minutes/,
+        },
+      ],
+    },
+    {
+      name: "an in-cluster Keycloak database in staging (weakens C-ID-1)",
+      config: withTier("staging", {
+        addons: { identityProvider: { ...idp, database: "in-cluster" }, admission: signed, ...sinks },
+      }),
+      expected: [{ key: "zt-blueprint:addons.identityProvider.database", says: /dev only/ }],
+    },
+    {
+      name: "a tenant secret prefix inside the platform's own prefix (weakens C-SEC-2)",
+      config: {
+        ...valid,
+        tenants: [{ name: "shop", idpGroup: "team-shop", secretPrefix: "platform/shop/" }],
+      },
+      expected: [{ key: "zt-blueprint:tenants[0].secretPrefix", says: /must not start with "platform\/"/ }],
+    },
+    {
       name: "staging switching an add-on off",
       config: withTier("staging", {
         addons: { identityProvider: idp, admission: signed, runtimeSecurity: { enabled: false } },

@@ -16,7 +16,8 @@ type Path = readonly (string | number)[];
 
 /** Placeholders the probes use, shown as what they stand for. */
 const probeTenant = "probe-tenant";
-const probeIssuer = "https://issuer.invalid/realms/probe";
+// The identity provider derives its issuer from the probe hostname; the external-issuer probe matches it.
+const probeIssuer = "https://issuer.invalid/realms/platform";
 const probeSinkUrl = "https://alerts.invalid/probe";
 const placeholders: [string, string][] = [
   [probeTenant, "<name>"],
@@ -46,6 +47,7 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
       : {}),
     addons: {
       runtimeSecurity: { alertSinks: [{ type: "webhook", url: probeSinkUrl }] },
+      identityProvider: { hostname: "issuer.invalid" },
       admission: {
         signatureVerification: {
           authorities: [{ name: "probe", keyless: { issuer: probeIssuer, subject: "probe" } }],

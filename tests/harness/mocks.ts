@@ -9,6 +9,9 @@ export const mockAccountId = "123456789012";
 export const mockRegion = "eu-west-1";
 export const mockOidcIssuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
 
+/** Every generated password starts with this, so a leak scan can find them all. */
+export const mockGeneratedSecretPrefix = "mock-generated-secret-";
+
 export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
   const inputs = (args.inputs ?? {}) as Record<string, unknown>;
   const extra = extraOutputs(args.type, args.name, inputs);
@@ -24,6 +27,10 @@ function extraOutputs(type: string, name: string, inputs: Record<string, unknown
   }
   if (type.startsWith("aws:")) return awsOutputs(type, name, inputs);
   if (type.startsWith("azure:")) return azureOutputs(type, name, inputs);
+  if (type === "random:index/randomPassword:RandomPassword") {
+    // Recognisable, so tests can search the whole graph and the render for it in plain text.
+    return { result: `${mockGeneratedSecretPrefix}${name}-Zq8rT2vX` };
+  }
   return {};
 }
 
