@@ -104,7 +104,8 @@ export const awsPolicies: ResourceValidationPolicy[] = [
     description: "ECR repositories scan images on push and have immutable tags.",
     tags: ["C-CL-10"],
     validateResource: validateResourceOfType(aws.ecr.Repository, (repository, _args, report) => {
-      if (repository.imageScanningConfiguration?.scanOnPush !== true) report("images are not scanned on push");
+      if (repository.imageScanningConfiguration?.scanOnPush !== true)
+        report("images are not scanned on push");
       if (repository.imageTagMutability !== "IMMUTABLE")
         report(`imageTagMutability is ${repository.imageTagMutability ?? "MUTABLE"}, not IMMUTABLE`);
     }),

@@ -31,14 +31,16 @@ export const azurePolicies: ResourceValidationPolicy[] = [
     description: "AKS has local (static) accounts disabled and authorizes through Azure RBAC with Entra ID.",
     tags: ["C-CL-4"],
     validateResource: validateResourceOfType(Cluster, (cluster, _args, report) => {
-      if (cluster.localAccountDisabled !== true) report("local accounts (static admin credentials) are enabled");
+      if (cluster.localAccountDisabled !== true)
+        report("local accounts (static admin credentials) are enabled");
       if (cluster.azureActiveDirectoryRoleBasedAccessControl?.azureRbacEnabled !== true)
         report("Azure RBAC is off");
     }),
   },
   {
     name: "aks-workload-identity",
-    description: "AKS runs the OIDC issuer and workload identity, so pods get federated credentials, not secrets.",
+    description:
+      "AKS runs the OIDC issuer and workload identity, so pods get federated credentials, not secrets.",
     tags: ["C-CL-5"],
     validateResource: validateResourceOfType(Cluster, (cluster, _args, report) => {
       if (cluster.oidcIssuerEnabled !== true) report("the OIDC issuer is off");
@@ -74,7 +76,8 @@ export const azurePolicies: ResourceValidationPolicy[] = [
     tags: ["C-CL-8"],
     validateResource: validateResourceOfType(Cluster, (cluster, _args, report) => {
       const engine = cluster.networkProfile?.networkPolicy;
-      if (!networkPolicyEngines.includes(engine ?? "")) report(`network policy engine is ${engine ?? "unset"}`);
+      if (!networkPolicyEngines.includes(engine ?? ""))
+        report(`network policy engine is ${engine ?? "unset"}`);
     }),
   },
   {
@@ -83,7 +86,8 @@ export const azurePolicies: ResourceValidationPolicy[] = [
     tags: ["C-CL-6"],
     validateResource: [
       validateResourceOfType(Cluster, (cluster, _args, report) => {
-        if (cluster.defaultNodePool?.nodePublicIpEnabled === true) report("default node pool nodes get public IPs");
+        if (cluster.defaultNodePool?.nodePublicIpEnabled === true)
+          report("default node pool nodes get public IPs");
       }),
       validateResourceOfType(azure.containerservice.KubernetesClusterNodePool, (pool, _args, report) => {
         if (pool.nodePublicIpEnabled === true) report("nodes get public IPs");

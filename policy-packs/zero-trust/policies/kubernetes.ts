@@ -44,13 +44,35 @@ function containersOf(props: Props, type: string): Props[] {
 }
 
 /** Admission strength per tier (C-ADM-6): dev may dry-run, staging must at least warn, prod denies. */
-const allowedEnforcementActions = { dev: ["dryrun", "warn", "deny"], staging: ["warn", "deny"], prod: ["deny"] };
-
-/** The value that makes each admission webhook chart fail closed. */
-const webhookFailurePolicies: Record<string, string> = {
-  gatekeeper: "validatingWebhookFailurePolicy",
-  "policy-controller": "webhook.failurePolicy",
+const allowedEnforcementActions = {
+  dev: ["dryrun", "warn", "deny"],
+  staging: ["warn", "deny"],
+  prod: ["deny"],
 };
+
+/**
+ * An admission webhook chart fails closed (failurePolicy Fail) in staging and prod; dev may fail
+ * open so a broken webhook does not block every deploy.
+ */
+function webhookFailClosed(
+  name: string,
+  chart: string,
+  valuePath: string,
+  control: string,
+): ResourceValidationPolicy {
+  return {
+    name,
+    description: `The ${chart} webhook fails closed (${valuePath}: Fail) in staging and prod; dev may fail open.`,
+    tags: [control],
+    configSchema: tierConfig,
+    validateResource: forTypes(isRelease, (props, args, report) => {
+      if (props["chart"] !== chart) return args.notApplicable(`not the ${chart} chart`);
+      if (tierOf(args) === "dev") return;
+      const policy = at(props["values"], valuePath);
+      if (policy !== "Fail") report(`${valuePath} is ${String(policy ?? "the chart default")}, not Fail`);
+    }),
+  };
+}
 
 const exactVersion = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
@@ -60,36 +82,48 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
     description:
       "No PeerAuthentication weakens mTLS (PERMISSIVE or DISABLE); only a workload-selected portLevelMtls override may.",
     tags: ["C-MESH-1"],
-    validateResource: forTypes(isIstioKind("security.istio.io", "PeerAuthentication"), (props, _args, report) => {
-      const mode = String(at(props, "spec.mtls.mode") ?? "UNSET");
-      if (weakMtlsModes.includes(mode)) report(`mtls.mode is ${mode}`);
-      const ports = asRecord(at(props, "spec.portLevelMtls"));
-      const selected = Object.keys(asRecord(at(props, "spec.selector.matchLabels"))).length > 0;
-      for (const [port, setting] of Object.entries(ports)) {
-        const portMode = String(at(setting, "mode"));
-        // A port-level exception is narrow only when it names a workload (e.g. a metrics port).
-        if (weakMtlsModes.includes(portMode) && !selected)
-          report(`port ${port} is ${portMode} without a workload selector`);
-      }
-    }),
+    validateResource: forTypes(
+      isIstioKind("security.istio.io", "PeerAuthentication"),
+      (props, _args, report) => {
+        const mode = String(at(props, "spec.mtls.mode") ?? "UNSET");
+        if (weakMtlsModes.includes(mode)) report(`mtls.mode is ${mode}`);
+        const ports = asRecord(at(props, "spec.portLevelMtls"));
+        const selected = Object.keys(asRecord(at(props, "spec.selector.matchLabels"))).length > 0;
+        for (const [port, setting] of Object.entries(ports)) {
+          const portMode = String(at(setting, "mode"));
+          // A port-level exception is narrow only when it names a workload (e.g. a metrics port).
+          if (weakMtlsModes.includes(portMode) && !selected)
+            report(`port ${port} is ${portMode} without a workload selector`);
+        }
+      },
+    ),
   },
   {
     name: "namespace-pod-security",
     description:
-      "Namespaces enforce Pod Security restricted (privileged only with a stated reason); tenant namespaces are restricted and in the mesh.",
-    tags: ["C-TEN-1", "C-ADM-2", "C-MESH-4"],
+      "Namespaces enforce Pod Security restricted; privileged only with a stated reason, never for a tenant.",
+    tags: ["C-TEN-1", "C-ADM-2"],
     validateResource: forTypes(oneOf("kubernetes:core/v1:Namespace"), (props, _args, report) => {
       const labels = labelsOf(props);
       const level = labels[psaEnforce];
-      if (labels[tenantLabel]) {
-        if (level !== "restricted") report(`tenant namespace enforces ${level ?? "no"} Pod Security level`);
-        if (labels["istio-injection"] !== "enabled" && labels["istio.io/dataplane-mode"] !== "ambient")
-          report("tenant namespace is not in the mesh (no istio-injection=enabled)");
-        return;
-      }
-      const reason = at(props, `metadata.annotations.${privilegedReason}`);
-      if (level === "privileged" && !reason) report(`privileged namespace without a ${privilegedReason} annotation`);
-      else if (level !== "restricted" && level !== "privileged") report(`namespace enforces ${level ?? "no"} Pod Security level`);
+      const reason = asRecord(at(props, "metadata.annotations"))[privilegedReason];
+      if (labels[tenantLabel] && level !== "restricted")
+        report(`tenant namespace enforces ${level ?? "no"} Pod Security level, not restricted`);
+      else if (level === "privileged" && !reason)
+        report(`privileged namespace without a ${privilegedReason} annotation`);
+      else if (level !== "restricted" && level !== "privileged")
+        report(`namespace enforces ${level ?? "no"} Pod Security level`);
+    }),
+  },
+  {
+    name: "tenant-namespace-in-mesh",
+    description: "Tenant namespaces are in the mesh (istio-injection=enabled, or the ambient data plane).",
+    tags: ["C-MESH-4"],
+    validateResource: forTypes(oneOf("kubernetes:core/v1:Namespace"), (props, args, report) => {
+      const labels = labelsOf(props);
+      if (!labels[tenantLabel]) return args.notApplicable("not a tenant namespace");
+      if (labels["istio-injection"] !== "enabled" && labels["istio.io/dataplane-mode"] !== "ambient")
+        report("tenant namespace is not in the mesh (no istio-injection=enabled)");
     }),
   },
   {
@@ -102,23 +136,18 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
       const tier = tierOf(args);
       const action = at(props, "spec.enforcementAction");
       if (!allowedEnforcementActions[tier].includes(String(action)))
-        report(`enforcementAction is ${String(action ?? "unset")}; ${tier} needs ${allowedEnforcementActions[tier].join(" or ")}`);
+        report(
+          `enforcementAction is ${String(action ?? "unset")}; ${tier} needs ${allowedEnforcementActions[tier].join(" or ")}`,
+        );
     }),
   },
-  {
-    name: "admission-webhook-fail-closed",
-    description:
-      "The Gatekeeper and image-signature webhooks fail closed (failurePolicy Fail) in staging and prod; dev may fail open.",
-    tags: ["C-ADM-1", "C-ADM-5"],
-    configSchema: tierConfig,
-    validateResource: forTypes(isRelease, (props, args, report) => {
-      const path = webhookFailurePolicies[String(props["chart"])];
-      if (!path) return args.notApplicable("not an admission webhook chart");
-      if (tierOf(args) === "dev") return;
-      const policy = at(props["values"], path);
-      if (policy !== "Fail") report(`${String(props["chart"])} webhook failurePolicy is ${String(policy ?? "the chart default")}, not Fail`);
-    }),
-  },
+  webhookFailClosed(
+    "gatekeeper-webhook-fail-closed",
+    "gatekeeper",
+    "validatingWebhookFailurePolicy",
+    "C-ADM-1",
+  ),
+  webhookFailClosed("signature-webhook-fail-closed", "policy-controller", "webhook.failurePolicy", "C-ADM-5"),
   {
     name: "workload-security-context",
     description:
@@ -133,9 +162,11 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
         const nonRoot = context["runAsNonRoot"] ?? podContext["runAsNonRoot"];
         const seccomp = at(context, "seccompProfile.type") ?? at(podContext, "seccompProfile.type");
         if (nonRoot !== true) report(`${name}: runAsNonRoot is not true`);
-        if (context["allowPrivilegeEscalation"] !== false) report(`${name}: allowPrivilegeEscalation is not false`);
+        if (context["allowPrivilegeEscalation"] !== false)
+          report(`${name}: allowPrivilegeEscalation is not false`);
         if (context["privileged"] === true) report(`${name}: runs privileged`);
-        if (!asArray(at(context, "capabilities.drop")).includes("ALL")) report(`${name}: does not drop ALL capabilities`);
+        if (!asArray(at(context, "capabilities.drop")).includes("ALL"))
+          report(`${name}: does not drop ALL capabilities`);
         if (asArray(at(context, "capabilities.add")).length > 0) report(`${name}: adds capabilities`);
         if (seccomp !== "RuntimeDefault") report(`${name}: seccompProfile is not RuntimeDefault`);
         if (context["readOnlyRootFilesystem"] !== true) report(`${name}: root filesystem is writable`);
@@ -158,19 +189,24 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
           else if (!digest && tierOf(args) === "prod") report(`image ${image} is not pinned by digest`);
         }
       }),
-      forTypes(oneOf("kubernetes:constraints.gatekeeper.sh/v1beta1:ZtAllowedImages"), (props, args, report) => {
-        if (tierOf(args) === "prod" && at(props, "spec.parameters.requireDigest") !== true)
-          report("prod admission does not require image digests");
-      }),
+      forTypes(
+        oneOf("kubernetes:constraints.gatekeeper.sh/v1beta1:ZtAllowedImages"),
+        (props, args, report) => {
+          if (tierOf(args) === "prod" && at(props, "spec.parameters.requireDigest") !== true)
+            report("prod admission does not require image digests");
+        },
+      ),
     ],
   },
   {
     name: "helm-chart-pinned",
-    description: "Helm releases pin an exact chart version from an HTTPS repository, so a deploy never pulls a newer chart.",
+    description:
+      "Helm releases pin an exact chart version from an HTTPS repository, so a deploy never pulls a newer chart.",
     tags: ["C-ADM-3"],
     validateResource: forTypes(isRelease, (props, _args, report) => {
       const version = String(props["version"] ?? "");
-      if (!exactVersion.test(version)) report(`chart ${String(props["chart"])} version "${version}" is not an exact version`);
+      if (!exactVersion.test(version))
+        report(`chart ${String(props["chart"])} version "${version}" is not an exact version`);
       const repo = at(props, "repositoryOpts.repo");
       if (repo !== undefined && !String(repo).startsWith("https://") && !String(repo).startsWith("oci://"))
         report(`chart repository ${String(repo)} is not HTTPS or OCI`);

@@ -36,14 +36,16 @@ export const meshPolicies: StackValidationPolicy[] = [
       const objects = kubernetesObjects(args);
       const root = rootNamespace(objects);
       const strict = objects.filter(
-        (r) => isPeerAuthentication(r.type) && meshWide(r, root) && at(r.props, "spec.mtls.mode") === "STRICT",
+        (r) =>
+          isPeerAuthentication(r.type) && meshWide(r, root) && at(r.props, "spec.mtls.mode") === "STRICT",
       );
       if (strict.length === 0) report(`no mesh-wide STRICT PeerAuthentication in ${root}`);
     },
   },
   {
     name: "mesh-default-deny-authorization",
-    description: "A mesh-wide allow-nothing AuthorizationPolicy (ALLOW with no rules) exists in Istio's root namespace.",
+    description:
+      "A mesh-wide allow-nothing AuthorizationPolicy (ALLOW with no rules) exists in Istio's root namespace.",
     tags: ["C-MESH-2"],
     validateStack: (args, report) => {
       const objects = kubernetesObjects(args);
@@ -60,13 +62,15 @@ export const meshPolicies: StackValidationPolicy[] = [
   },
   {
     name: "mesh-registry-only-egress",
-    description: "istiod's mesh config sets outboundTrafficPolicy REGISTRY_ONLY: only declared ServiceEntries are reachable.",
+    description:
+      "istiod's mesh config sets outboundTrafficPolicy REGISTRY_ONLY: only declared ServiceEntries are reachable.",
     tags: ["C-MESH-3"],
     validateStack: (args, report) => {
       const release = istiod(kubernetesObjects(args));
       if (!release) return report("no istiod release in the stack");
       const mode = at(release.props, "values.meshConfig.outboundTrafficPolicy.mode");
-      if (mode !== "REGISTRY_ONLY") report(`outboundTrafficPolicy is ${String(mode ?? "ALLOW_ANY (default)")}`, release.urn);
+      if (mode !== "REGISTRY_ONLY")
+        report(`outboundTrafficPolicy is ${String(mode ?? "ALLOW_ANY (default)")}`, release.urn);
     },
   },
   {
@@ -80,7 +84,9 @@ export const meshPolicies: StackValidationPolicy[] = [
           .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && isDenyAll(r))
           .map((r) => String(namespaceOf(r))),
       );
-      for (const ns of objects.filter((r) => r.type === "kubernetes:core/v1:Namespace" && labelsOf(r.props)[tenantLabel])) {
+      for (const ns of objects.filter(
+        (r) => r.type === "kubernetes:core/v1:Namespace" && labelsOf(r.props)[tenantLabel],
+      )) {
         const name = String(at(ns.props, "metadata.name"));
         if (!denyAll.has(name)) report(`tenant namespace ${name} has no default-deny NetworkPolicy`, ns.urn);
       }

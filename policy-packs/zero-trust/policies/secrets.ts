@@ -41,7 +41,9 @@ const credentialPatterns: [RegExp, string][] = [
 /** Paths (never values) of credential-looking strings in a resource's inputs. */
 export function plaintextCredentials(value: unknown, path = ""): string[] {
   if (typeof value === "string") {
-    return credentialPatterns.filter(([pattern]) => pattern.test(value)).map(([, what]) => `${path || "."} holds ${what}`);
+    return credentialPatterns
+      .filter(([pattern]) => pattern.test(value))
+      .map(([, what]) => `${path || "."} holds ${what}`);
   }
   if (value === null || typeof value !== "object") return [];
   const record = value as Record<string, unknown>;
@@ -49,7 +51,12 @@ export function plaintextCredentials(value: unknown, path = ""): string[] {
   // Environment-style entries: { name: "DB_PASSWORD", value: "..." }.
   const entryName = readKnown(record, "name");
   const entryValue = readKnown(record, "value");
-  if (typeof entryName === "string" && isCredentialName(entryName) && typeof entryValue === "string" && entryValue !== "")
+  if (
+    typeof entryName === "string" &&
+    isCredentialName(entryName) &&
+    typeof entryValue === "string" &&
+    entryValue !== ""
+  )
     found.push(`${path}.value (${entryName}) is a credential in plain text`);
   for (const key of Object.keys(record)) {
     const child = readKnown(record, key);
@@ -78,7 +85,8 @@ export const secretPolicies: ResourceValidationPolicy[] = [
       "No resource input outside a secret store holds a credential: keys like password/token/secret/clientSecret with a value, PEM private keys, AWS access keys.",
     tags: ["C-SEC-4", "C-SEC-1"],
     validateResource: (args, report) => {
-      if (secretStores.includes(args.type)) return args.notApplicable("a secret store holds secrets by design");
+      if (secretStores.includes(args.type))
+        return args.notApplicable("a secret store holds secrets by design");
       for (const problem of plaintextCredentials(args.props)) report(problem);
     },
   },

@@ -33,11 +33,16 @@ export function isScopedResource(resource: string): boolean {
   const star = resource.indexOf("*");
   if (star === -1) return true;
   const trailing = star === resource.length - 1 && (resource.endsWith("/*") || resource.endsWith(":*"));
-  const named = resource.split(":").slice(5).join(":").replace(/[/:]\*$/, "");
+  const named = resource
+    .split(":")
+    .slice(5)
+    .join(":")
+    .replace(/[/:]\*$/, "");
   return trailing && resource.startsWith("arn:") && named.length > 0;
 }
 
-const listOf = (value: unknown): string[] => (typeof value === "string" ? [value] : asArray(value).map(String));
+const listOf = (value: unknown): string[] =>
+  typeof value === "string" ? [value] : asArray(value).map(String);
 
 export function statementProblems(document: string): string[] {
   const statements = asArray(asRecord(JSON.parse(document) as unknown)["Statement"]) as Statement[];
@@ -59,7 +64,7 @@ export const stackPolicies: StackValidationPolicy[] = [
   {
     name: "aks-audit-diagnostics",
     description: `Every AKS cluster has a diagnostic setting that ships ${auditCategories.join(" and ")} logs to Log Analytics.`,
-    tags: ["C-CL-3", "C-RT-4"],
+    tags: ["C-CL-3"],
     validateStack: (args, report) => {
       const clusters = args.resources.filter((r) => r.type === aksCluster);
       if (clusters.length === 0) return args.notApplicable("the stack has no AKS cluster");
@@ -87,9 +92,12 @@ export const stackPolicies: StackValidationPolicy[] = [
       const binderPolicies = args.resources.filter(
         (r) =>
           r.type === iamRolePolicy &&
-          sources(r, "role").some((role) => role.type === iamRole && asRecord(role.props["tags"])[binderTag] !== undefined),
+          sources(r, "role").some(
+            (role) => role.type === iamRole && asRecord(role.props["tags"])[binderTag] !== undefined,
+          ),
       );
-      if (binderPolicies.length === 0) return args.notApplicable("the stack has no workload-identity role policies");
+      if (binderPolicies.length === 0)
+        return args.notApplicable("the stack has no workload-identity role policies");
       for (const policy of binderPolicies) {
         for (const problem of statementProblems(String(policy.props["policy"]))) report(problem, policy.urn);
       }
