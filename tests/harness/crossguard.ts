@@ -9,8 +9,8 @@
  *   result into an advisory "can't run during preview", as in the CLI;
  * - notApplicable() skips the policy for that resource (or stack).
  */
+import * as policySdk from "@pulumi/policy";
 import {
-  unknownCheckingProxy,
   UnknownValueError,
   type EnforcementLevel,
   type Policies,
@@ -18,9 +18,7 @@ import {
   type PolicyResource,
   type PolicyResourceOptions,
   type ResourceValidationArgs,
-  type ResourceValidationPolicy,
   type StackValidationArgs,
-  type StackValidationPolicy,
 } from "@pulumi/policy";
 import * as proxy from "@pulumi/policy/proxy";
 import type { Resource } from "@pulumi/pulumi";
@@ -53,6 +51,10 @@ interface Resolved {
   readonly level: EnforcementLevel;
   readonly config: Record<string, unknown>;
 }
+
+/** Exported by @pulumi/policy, but its typings re-export it from an empty declaration file. */
+const unknownCheckingProxy = (policySdk as unknown as { unknownCheckingProxy: (v: unknown) => unknown })
+  .unknownCheckingProxy;
 
 /** The harness records unknowns as "[unknown]"; the engine sends the policy SDK's sentinel. */
 const unknownString = (proxy as unknown as { unknownStringValue: string }).unknownStringValue;
@@ -98,7 +100,7 @@ function validated(policy: Policy, props: Record<string, unknown>): Record<strin
     if (!schema) throw new Error(`policy ${policy.name} has no config property ${key}`);
     if (schema.enum && !schema.enum.includes(value as never))
       throw new Error(
-        `policy ${policy.name}: ${key}=${String(value)} is not one of ${schema.enum.join(", ")}`,
+        `policy ${policy.name}: ${key}=${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`,
       );
   }
   return props;
@@ -138,10 +140,10 @@ export async function runPolicies(
     };
     if ("validateStack" in policy) {
       const args = stackArgs(resources, config);
-      await run(() => (policy as StackValidationPolicy).validateStack(args, (m, urn) => record(m, urn)));
+      await run(() => policy.validateStack(args, (m, urn) => record(m, urn)));
       continue;
     }
-    const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
+    const validations = [policy.validateResource ?? []].flat();
     for (const resource of resources) {
       for (const validate of validations) {
         const args = resourceArgs(resource, resources, config);

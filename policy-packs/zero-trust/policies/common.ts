@@ -77,6 +77,13 @@ export function at(value: unknown, path: string): unknown {
   }, value);
 }
 
+/** A property value as text for messages and comparisons (objects as JSON, absent as "unset"). */
+export function text(value: unknown): string {
+  if (value === undefined || value === null) return "unset";
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const asRecord = (value: unknown): Props =>
   value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Props) : {};

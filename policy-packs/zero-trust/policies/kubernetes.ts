@@ -14,6 +14,7 @@ import {
   tenantLabel,
   tierConfig,
   tierOf,
+  text,
   type Props,
 } from "./common";
 
@@ -69,7 +70,7 @@ function webhookFailClosed(
       if (props["chart"] !== chart) return args.notApplicable(`not the ${chart} chart`);
       if (tierOf(args) === "dev") return;
       const policy = at(props["values"], valuePath);
-      if (policy !== "Fail") report(`${valuePath} is ${String(policy ?? "the chart default")}, not Fail`);
+      if (policy !== "Fail") report(`${valuePath} is ${text(policy ?? "the chart default")}, not Fail`);
     }),
   };
 }
@@ -85,12 +86,12 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
     validateResource: forTypes(
       isIstioKind("security.istio.io", "PeerAuthentication"),
       (props, _args, report) => {
-        const mode = String(at(props, "spec.mtls.mode") ?? "UNSET");
+        const mode = text(at(props, "spec.mtls.mode") ?? "UNSET");
         if (weakMtlsModes.includes(mode)) report(`mtls.mode is ${mode}`);
         const ports = asRecord(at(props, "spec.portLevelMtls"));
         const selected = Object.keys(asRecord(at(props, "spec.selector.matchLabels"))).length > 0;
         for (const [port, setting] of Object.entries(ports)) {
-          const portMode = String(at(setting, "mode"));
+          const portMode = text(at(setting, "mode"));
           // A port-level exception is narrow only when it names a workload (e.g. a metrics port).
           if (weakMtlsModes.includes(portMode) && !selected)
             report(`port ${port} is ${portMode} without a workload selector`);
@@ -135,9 +136,9 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
     validateResource: forTypes(isConstraint, (props, args, report) => {
       const tier = tierOf(args);
       const action = at(props, "spec.enforcementAction");
-      if (!allowedEnforcementActions[tier].includes(String(action)))
+      if (!allowedEnforcementActions[tier].includes(text(action)))
         report(
-          `enforcementAction is ${String(action ?? "unset")}; ${tier} needs ${allowedEnforcementActions[tier].join(" or ")}`,
+          `enforcementAction is ${text(action ?? "unset")}; ${tier} needs ${allowedEnforcementActions[tier].join(" or ")}`,
         );
     }),
   },
@@ -157,7 +158,7 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
       const pod = asRecord(at(props, podSpecPaths[args.type] ?? "spec"));
       const podContext = asRecord(pod["securityContext"]);
       for (const container of containersOf(props, args.type)) {
-        const name = String(container["name"] ?? "?");
+        const name = text(container["name"] ?? "?");
         const context = asRecord(container["securityContext"]);
         const nonRoot = context["runAsNonRoot"] ?? podContext["runAsNonRoot"];
         const seccomp = at(context, "seccompProfile.type") ?? at(podContext, "seccompProfile.type");
@@ -182,7 +183,7 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
     validateResource: [
       forTypes(isWorkload, (props, args, report) => {
         for (const container of containersOf(props, args.type)) {
-          const image = String(container["image"] ?? "");
+          const image = text(container["image"] ?? "");
           const digest = image.includes("@sha256:");
           const tag = /:([^/:@]+)$/.exec(image)?.[1];
           if (!digest && (!tag || tag === "latest")) report(`image ${image} is untagged or :latest`);
@@ -204,12 +205,12 @@ export const kubernetesPolicies: ResourceValidationPolicy[] = [
       "Helm releases pin an exact chart version from an HTTPS repository, so a deploy never pulls a newer chart.",
     tags: ["C-ADM-3"],
     validateResource: forTypes(isRelease, (props, _args, report) => {
-      const version = String(props["version"] ?? "");
+      const version = text(props["version"] ?? "");
       if (!exactVersion.test(version))
-        report(`chart ${String(props["chart"])} version "${version}" is not an exact version`);
+        report(`chart ${text(props["chart"])} version "${version}" is not an exact version`);
       const repo = at(props, "repositoryOpts.repo");
-      if (repo !== undefined && !String(repo).startsWith("https://") && !String(repo).startsWith("oci://"))
-        report(`chart repository ${String(repo)} is not HTTPS or OCI`);
+      if (repo !== undefined && !text(repo).startsWith("https://") && !text(repo).startsWith("oci://"))
+        report(`chart repository ${text(repo)} is not HTTPS or OCI`);
     }),
   },
 ];

@@ -3,7 +3,7 @@
  * the stack, which no single-resource check can see.
  */
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { asArray, asRecord, at, isIstioKind, labelsOf, tenantLabel } from "./common";
+import { asArray, asRecord, at, isIstioKind, labelsOf, tenantLabel, text } from "./common";
 
 const helmRelease = "kubernetes:helm.sh/v3:Release";
 const isPeerAuthentication = isIstioKind("security.istio.io", "PeerAuthentication");
@@ -21,7 +21,7 @@ const istiod = (resources: PolicyResource[]) =>
 
 /** Istio's root namespace: mesh-wide policies live here. */
 const rootNamespace = (resources: PolicyResource[]) =>
-  String(at(istiod(resources)?.props, "values.meshConfig.rootNamespace") ?? "istio-system");
+  text(at(istiod(resources)?.props, "values.meshConfig.rootNamespace") ?? "istio-system");
 
 const namespaceOf = (r: PolicyResource) => at(r.props, "metadata.namespace");
 const meshWide = (r: PolicyResource, root: string) =>
@@ -70,7 +70,7 @@ export const meshPolicies: StackValidationPolicy[] = [
       if (!release) return report("no istiod release in the stack");
       const mode = at(release.props, "values.meshConfig.outboundTrafficPolicy.mode");
       if (mode !== "REGISTRY_ONLY")
-        report(`outboundTrafficPolicy is ${String(mode ?? "ALLOW_ANY (default)")}`, release.urn);
+        report(`outboundTrafficPolicy is ${text(mode ?? "ALLOW_ANY (default)")}`, release.urn);
     },
   },
   {
@@ -82,12 +82,12 @@ export const meshPolicies: StackValidationPolicy[] = [
       const denyAll = new Set(
         objects
           .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && isDenyAll(r))
-          .map((r) => String(namespaceOf(r))),
+          .map((r) => text(namespaceOf(r))),
       );
       for (const ns of objects.filter(
         (r) => r.type === "kubernetes:core/v1:Namespace" && labelsOf(r.props)[tenantLabel],
       )) {
-        const name = String(at(ns.props, "metadata.name"));
+        const name = text(at(ns.props, "metadata.name"));
         if (!denyAll.has(name)) report(`tenant namespace ${name} has no default-deny NetworkPolicy`, ns.urn);
       }
     },
