@@ -452,6 +452,13 @@ export const examples: Record<string, { pass: Example[]; fail: Example[] }> = {
     pass: [
       prod(resource(t.configMap, { data: { "log-level": "info", existingSecret: "db-credentials" } })),
       prod(resource(t.secret, { stringData: { password: "kept in a Secret" } })),
+      prod(
+        resource("kubernetes:external-secrets.io/v1:ExternalSecret", {
+          spec: {
+            data: [{ secretKey: "db-password", remoteRef: { key: "zt/prod/db", property: "password" } }],
+          },
+        }),
+      ),
       prod(release("keycloak", "1.0.0", { auth: { existingSecret: "keycloak-admin", adminPassword: "" } })),
     ],
     fail: [

@@ -18,8 +18,8 @@ const nameEndings = [
   "password",
   "passwd",
   "clientsecret",
+  // Not "secretkey": ExternalSecret's data[].secretKey names a key of the target Secret.
   "secretaccesskey",
-  "secretkey",
   "privatekey",
   "apikey",
   "apitoken",
