@@ -7,6 +7,8 @@ import { policies, policyControls } from "../policy-packs/zero-trust/policies";
 import { switchOffs, type SwitchOff } from "./policy-pack.cases";
 
 export const switchOffTitle = (off: SwitchOff) => `prod ${off.stack}: ${off.policy} fails when ${off.what}`;
+export const cleanStackTitle = (stack: string) =>
+  `stack ${stack} passes the pack at its tier with 0 mandatory violations`;
 export const examplesTitle = (policy: string) =>
   `${policy}: passes compliant inputs and fails violating ones`;
 
