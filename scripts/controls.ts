@@ -1,7 +1,7 @@
 /**
  * npm run controls [-- --strict]
- * Per control of the catalog: the tests that claim it and whether they passed in the last
- * `npm test` (out/test-results/controls.json). --strict exits non-zero when a required control
+ * Per control of the catalog: the CrossGuard policies that check it at preview time, the tests
+ * that claim it and whether they passed in the last `npm test` (out/test-results/controls.json). --strict exits non-zero when a required control
  * is not proven; CI turns it on once every component of the brief has landed.
  */
 import * as fs from "node:fs";
@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { controls } from "../controls/catalog";
 import { readClaims } from "../controls/claims";
+import { policyControls } from "../policy-packs/zero-trust/policies";
 import { repoRoot } from "../tests/harness/run";
 
 interface Result {
@@ -45,6 +46,8 @@ function main(): number {
   for (const { control, tests, status } of rows) {
     const flag = control.required || control.title.includes("(option)") ? "" : " (option)";
     console.log(`${status.padEnd(8)} ${control.id.padEnd(9)} ${control.title}${flag}`);
+    const checkedBy = [...policyControls].filter(([, ids]) => ids.includes(control.id)).map(([name]) => name);
+    if (checkedBy.length > 0) console.log(`           policies: ${checkedBy.join(", ")}`);
     for (const test of tests) console.log(`           - ${test}`);
   }
   const required = rows.filter((r) => r.control.required);
