@@ -90,6 +90,13 @@ export const identityProvider: Rule = (config) => {
       });
     }
   }
+  if (config.tier === "prod" && !idp?.image?.includes("@sha256:")) {
+    problems.push({
+      path: [...idpPath, "image"],
+      message:
+        "must name Keycloak by digest in prod (your registry's mirror, repo@sha256:...): prod runs no image by tag (C-ADM-3, C-ID-1)",
+    });
+  }
   const issuer = config.identity?.oidcIssuerUrl;
   if (issuer && idp?.hostname) {
     const expected = `https://${idp.hostname}/realms/${idp.realm ?? "platform"}`;

@@ -521,6 +521,16 @@ const addons = z.strictObject({
           description: "Offer WebAuthn security keys as an alternative second factor to OTP.",
           controls: ["C-ID-2"],
         }),
+      credentialsVersion: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .meta({
+          description:
+            "Generation of Keycloak's generated admin and database passwords: increase it to rotate both (they reach the vault and the database through write-only inputs).",
+          controls: ["C-SEC-4"],
+        }),
       image: z
         .string()
         .regex(

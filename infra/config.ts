@@ -118,6 +118,7 @@ export interface PlatformConfig {
       readonly ssoSessionIdleMinutes: number;
       readonly ssoSessionMaxHours: number;
       readonly webAuthn: boolean;
+      readonly credentialsVersion: number;
       readonly image?: string;
     };
   };
@@ -323,6 +324,7 @@ function resolveIdentityProvider(input: StackConfigInput): PlatformConfig["addon
     ssoSessionIdleMinutes: idp?.ssoSessionIdleMinutes ?? limits.maxSsoSessionIdleMinutes,
     ssoSessionMaxHours: idp?.ssoSessionMaxHours ?? limits.maxSsoSessionHours,
     webAuthn: idp?.webAuthn ?? true,
+    credentialsVersion: idp?.credentialsVersion ?? 1,
     ...(idp?.image ? { image: idp.image } : {}),
   };
 }

@@ -11,6 +11,7 @@ export function identityProviderArgs(
     replicas: idp.replicas,
     database: idp.database,
     production: config.tier === "prod",
+    credentialsVersion: idp.credentialsVersion,
     ...(idp.image ? { image: idp.image } : {}),
     realm: {
       realm: idp.realm,

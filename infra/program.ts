@@ -49,7 +49,9 @@ export async function runProgram(): Promise<Record<string, unknown>> {
               ...config.addons.mesh.egressHosts,
               ...config.tenants.flatMap((t) => t.egressHosts),
             ],
-            egressThroughGateway: config.tier === "prod",
+            // Every tier: tenant NetworkPolicies allow egress only to the egress gateway, so direct
+            // sidecar-to-internet traffic would be blocked anyway; one path everywhere.
+            egressThroughGateway: true,
             ingressHosts: [
               ...(config.addons.identityProvider.enabled ? [config.addons.identityProvider.hostname] : []),
               ...config.tenants.flatMap((t) => (t.ingress ? [t.ingress.host] : [])),

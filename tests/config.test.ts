@@ -32,7 +32,11 @@ const sinks = {
 };
 
 /** Keycloak's public hostname: required whenever the identity provider is on (the default). */
-const idp = { hostname: "id.example.com" };
+const idp = {
+  hostname: "id.example.com",
+  // Prod refuses Keycloak by tag; a digest is accepted in every tier.
+  image: `registry.example.com/mirror/keycloak@sha256:${"ab".repeat(32)}`,
+};
 
 const valid: Config = {
   addons: { admission: signed, ...sinks, identityProvider: idp },

@@ -225,7 +225,8 @@ describe("service mesh", () => {
       );
       assert.equal(servers[0]?.tls["minProtocolVersion"], "TLSV1_2");
       assert.equal(servers[0]?.tls["credentialName"], "ingress-tls");
-      assert.deepEqual(servers[0]?.hosts, ["shop.aws-prod.example.com"]);
+      // Keycloak's login endpoints and the tenants' routes share the one public gateway.
+      assert.deepEqual(servers[0]?.hosts, ["id.aws-prod.example.com", "shop.aws-prod.example.com"]);
       const jwt = graph
         .ofType("kubernetes:security.istio.io/v1:RequestAuthentication")
         .find((r) => inNamespace(r, "storefront"));
@@ -243,7 +244,7 @@ describe("service mesh", () => {
     },
   );
 
-  proves(["C-MESH-3"], "in prod every external host leaves through the egress gateway", async () => {
+  proves(["C-MESH-3"], "in every tier every external host leaves through the egress gateway", async () => {
     const withHost = {
       overrides: {
         "zt-blueprint:tenants": JSON.stringify([
@@ -262,12 +263,13 @@ describe("service mesh", () => {
       JSON.stringify(at(routes[0]?.inputs, "spec.tls")),
       /istio-egressgateway\.istio-egress\.svc\.cluster\.local/,
     );
+    // Dev too: its tenant NetworkPolicies allow egress only to the gateway, like prod's.
     const dev = await captureStack("aws-dev", withHost);
     assert.equal(
       dev.graph
         .ofType("kubernetes:networking.istio.io/v1:VirtualService")
         .filter((v) => inNamespace(v, "istio-egress")).length,
-      0,
+      1,
     );
   });
 
@@ -279,6 +281,10 @@ describe("service mesh", () => {
         "zt-blueprint:addons": JSON.stringify({
           admission: { enabled: false },
           runtimeSecurity: { enabled: false },
+          identityProvider: {
+            hostname: "id.example.com",
+            image: `registry.example.com/mirror/keycloak@sha256:${"ab".repeat(32)}`,
+          },
           mesh: {
             permissivePorts: [
               {

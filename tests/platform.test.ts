@@ -29,6 +29,7 @@ describe("platform composition", () => {
     const platform = graph.named("zt-blueprint:platform:ZeroTrustPlatform", "platform");
     const tenants = graph
       .childrenOf(platform.urn)
+      .filter((r) => r.type === "zt-blueprint:tenancy:TenantNamespace")
       .map((r) => `${r.type} ${r.name}`)
       .sort();
     assert.deepEqual(tenants, [

@@ -65,6 +65,7 @@ describe("in-cluster scanning", () => {
         "zt-blueprint:addons": JSON.stringify({
           admission: { allowedRegistries: ["localhost:5001"], enabled: false },
           runtimeSecurity: { enabled: false },
+          identityProvider: { hostname: "id.local.example.com" },
           scanning: { dbRepository: "localhost:5001/aquasec/trivy-db" },
         }),
       },

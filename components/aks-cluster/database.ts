@@ -4,7 +4,7 @@
  * geo-redundant backups and a zone-redundant standby in prod.
  */
 import * as azure from "@pulumi/azure";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ManagedDatabases, PostgresDatabase, PostgresRequest } from "../cluster";
 import { managedPostgres } from "../versions";
 import type { Vnet } from "./network";
@@ -67,7 +67,9 @@ export class FlexibleServerDatabases implements ManagedDatabases {
         skuName: request.highAvailability ? "GP_Standard_D2ds_v5" : "B_Standard_B2s",
         storageMb: 32768,
         administratorLogin: request.username,
-        administratorPassword: request.password,
+        // @pulumi/azure 6.40 exposes no write-only password input here; the provider marks this
+        // one secret, so state holds it encrypted (and the policy pack names this exception).
+        administratorPassword: pulumi.secret(request.password),
         delegatedSubnetId: subnet.id,
         privateDnsZoneId: zone.id,
         publicNetworkAccessEnabled: false,

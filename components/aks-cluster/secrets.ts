@@ -97,7 +97,7 @@ export class KeyVaultBackend implements SecretBackend {
           serviceAccountRef: readerRef(reader),
         },
       }),
-      storeSecret: (name, value, storeOpts) => {
+      storeSecret: (name, { value, version }, storeOpts) => {
         // The deployer may write secrets into this vault, and only this one.
         writer ??= new azure.authorization.Assignment(
           `${args.clusterName}-${label}-kv-writer`,
@@ -112,7 +112,8 @@ export class KeyVaultBackend implements SecretBackend {
           `${args.clusterName}-${label}-${name}`,
           {
             name,
-            value: pulumi.secret(value),
+            valueWo: pulumi.secret(value),
+            valueWoVersion: version,
             keyVaultId: vault.id,
             contentType: "text/plain",
             tags: args.tags,

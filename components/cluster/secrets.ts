@@ -36,8 +36,16 @@ export interface SecretScope {
   grantRead(reader: SecretReader, opts: pulumi.CustomResourceOptions): WorkloadIdentityBinding;
   /** The `spec.provider` of a SecretStore that reads this scope as `reader`; no static credentials. */
   storeProvider(reader: SecretReader): pulumi.Input<Record<string, unknown>>;
-  /** Writes a generated value into the vault (always as a Pulumi secret) and says how to read it back. */
-  storeSecret(name: string, value: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): RemoteRef;
+  /**
+   * Writes a generated value into the vault and says how to read it back. Cloud vaults receive it
+   * through a write-only input, so it is never stored in Pulumi state; `version` must change
+   * whenever the value does (rotation), because write-only inputs are not diffed.
+   */
+  storeSecret(
+    name: string,
+    secret: { readonly value: pulumi.Output<string>; readonly version: number },
+    opts: pulumi.CustomResourceOptions,
+  ): RemoteRef;
 }
 
 export type SecretBackendKind = "aws-secrets-manager" | "azure-key-vault" | "kubernetes";

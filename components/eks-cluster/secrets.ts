@@ -80,7 +80,7 @@ export class SecretsManagerBackend implements SecretBackend {
           auth: { jwt: { serviceAccountRef: readerRef(reader) } },
         },
       }),
-      storeSecret: (name, value, opts) => {
+      storeSecret: (name, { value, version }, opts) => {
         const secret = new aws.secretsmanager.Secret(
           `${args.clusterName}-${label}-${name}`,
           {
@@ -93,7 +93,7 @@ export class SecretsManagerBackend implements SecretBackend {
         );
         new aws.secretsmanager.SecretVersion(
           `${args.clusterName}-${label}-${name}`,
-          { secretId: secret.id, secretString: pulumi.secret(value) },
+          { secretId: secret.id, secretStringWo: pulumi.secret(value), secretStringWoVersion: version },
           { ...this.opts, ...opts },
         );
         return { key: `${namePrefix}${name}` };

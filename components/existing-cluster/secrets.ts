@@ -86,7 +86,8 @@ export class KubernetesSecretBackend implements SecretBackend {
           auth: { serviceAccount: readerRef(reader) },
         },
       }),
-      storeSecret: (name, value, storeOpts) => {
+      // A Kubernetes Secret has no write-only input: the value is a Pulumi secret, encrypted in state.
+      storeSecret: (name, { value }, storeOpts) => {
         new k8s.core.v1.Secret(
           `${vaultNamespace}-${name}`,
           { metadata: meta(name), type: "Opaque", stringData: { value: pulumi.secret(value) } },

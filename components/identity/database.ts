@@ -18,6 +18,8 @@ export interface KeycloakDatabaseArgs {
   readonly mode: "in-cluster" | "managed";
   readonly namespace: pulumi.Input<string>;
   readonly password: pulumi.Output<string>;
+  /** Bumped to rotate the password (write-only inputs are not diffed). */
+  readonly passwordVersion: number;
   /** Secret (synced from the vault) holding the password under `db-password`. */
   readonly credentialsSecret: string;
   readonly highAvailability: boolean;
@@ -47,6 +49,7 @@ export function keycloakDatabase(
         databaseName,
         username: databaseUser,
         password: args.password,
+        passwordVersion: args.passwordVersion,
         highAvailability: args.highAvailability,
         deletionProtection: args.deletionProtection,
       },

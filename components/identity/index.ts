@@ -50,6 +50,8 @@ export interface KeycloakArgs {
   readonly realm: RealmArgs;
   /** Image reference; defaults to the pinned official image. */
   readonly image?: string;
+  /** Bump to rotate the generated admin and database passwords. */
+  readonly credentialsVersion: number;
   /** The mesh must be ready: Keycloak is never reachable without mTLS. */
   readonly meshReady: pulumi.Resource;
 }
@@ -70,7 +72,12 @@ export class Keycloak extends pulumi.ComponentResource {
 
     // Generated here, kept as Pulumi secrets, stored in the vault, synced back by External Secrets.
     const password = (id: string) =>
-      new random.RandomPassword(`${name}-${id}`, { length: 32, special: false }, { parent: this }).result;
+      new random.RandomPassword(
+        `${name}-${id}`,
+        // A new credentialsVersion regenerates the value; the same number re-writes the write-only inputs.
+        { length: 32, special: false, keepers: { version: String(args.credentialsVersion) } },
+        { parent: this },
+      ).result;
     const adminPassword = password("admin-password");
     const dbPassword = password("db-password");
     const scope = args.secrets.platformScope;
@@ -82,11 +89,19 @@ export class Keycloak extends pulumi.ComponentResource {
         data: [
           {
             secretKey: "admin-password",
-            remoteRef: scope.storeSecret("keycloak-admin-password", adminPassword, { parent: this }),
+            remoteRef: scope.storeSecret(
+              "keycloak-admin-password",
+              { value: adminPassword, version: args.credentialsVersion },
+              { parent: this },
+            ),
           },
           {
             secretKey: "db-password",
-            remoteRef: scope.storeSecret("keycloak-db-password", dbPassword, { parent: this }),
+            remoteRef: scope.storeSecret(
+              "keycloak-db-password",
+              { value: dbPassword, version: args.credentialsVersion },
+              { parent: this },
+            ),
           },
         ],
       },
@@ -100,6 +115,7 @@ export class Keycloak extends pulumi.ComponentResource {
         mode: args.database,
         namespace: namespace.metadata.name,
         password: dbPassword,
+        passwordVersion: args.credentialsVersion,
         credentialsSecret,
         highAvailability: args.production,
         deletionProtection: args.production,

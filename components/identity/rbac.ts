@@ -6,7 +6,7 @@
  * those stay with the pipeline identity that runs `pulumi up` (C-CL-4 break-glass path).
  */
 import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { templateSpecs } from "../admission/templates";
 import { controlAnnotations, managedByLabel } from "../shared/labels";
 
@@ -100,30 +100,40 @@ export const platformAdminRules: readonly PolicyRule[] = [
   },
 ];
 
-export function platformAdminBinding(
-  name: string,
-  args: { readonly group: string; readonly groupsPrefix: string },
-  opts: pulumi.CustomResourceOptions,
-): void {
-  const metadata = (objectName: string) => ({
-    name: objectName,
-    labels: managedByLabel,
-    annotations: controlAnnotations("C-ID-4"),
-  });
-  const role = new k8s.rbac.v1.ClusterRole(
-    `${name}-platform-admin`,
-    { metadata: metadata(platformAdminRoleName), rules: [...platformAdminRules] },
-    opts,
-  );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    `${name}-platform-admin`,
-    {
-      metadata: metadata(`${platformAdminRoleName}-${args.group}`.toLowerCase()),
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-      subjects: [
-        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${args.group}` },
-      ],
-    },
-    opts,
-  );
+export interface PlatformAdminsArgs {
+  readonly provider: k8s.Provider;
+  /** The IdP group of platform admins, e.g. platform-admins. */
+  readonly group: string;
+  /** Prefix the API server adds to OIDC group claims. */
+  readonly groupsPrefix: string;
+}
+
+/** The platform-admin ClusterRole and its one group binding. */
+export class PlatformAdmins extends pulumi.ComponentResource {
+  constructor(name: string, args: PlatformAdminsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("zt-blueprint:identity:PlatformAdmins", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    const metadata = (objectName: string) => ({
+      name: objectName,
+      labels: managedByLabel,
+      annotations: controlAnnotations("C-ID-4"),
+    });
+    const role = new k8s.rbac.v1.ClusterRole(
+      `${name}-role`,
+      { metadata: metadata(platformAdminRoleName), rules: [...platformAdminRules] },
+      child,
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-binding`,
+      {
+        metadata: metadata(`${platformAdminRoleName}-${args.group}`.toLowerCase()),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+        subjects: [
+          { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${args.group}` },
+        ],
+      },
+      child,
+    );
+    this.registerOutputs({ role: platformAdminRoleName });
+  }
 }

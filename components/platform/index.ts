@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
 import { ExternalSecrets, externalSecretsNamespace } from "../external-secrets";
 import { Keycloak, keycloakNamespace, type KeycloakArgs } from "../identity";
-import { platformAdminBinding } from "../identity/rbac";
+import { PlatformAdmins } from "../identity/rbac";
 import type { ClusterHandle } from "../cluster";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
 import { ingressNamespace, Mesh, type MeshArgs } from "../mesh";
@@ -92,10 +92,10 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
     const mesh = args.mesh
       ? new Mesh("mesh", { ...args.mesh, cluster: args.cluster }, { parent: this })
       : undefined;
-    platformAdminBinding(
-      "platform",
-      { group: args.platformAdminsGroup, groupsPrefix: args.groupsPrefix },
-      { parent: this, provider: args.cluster.provider },
+    new PlatformAdmins(
+      "platform-admins",
+      { provider: args.cluster.provider, group: args.platformAdminsGroup, groupsPrefix: args.groupsPrefix },
+      { parent: this },
     );
     const secrets = args.externalSecrets
       ? new ExternalSecrets(

@@ -19,10 +19,13 @@ const probeTenant = "probe-tenant";
 // The identity provider derives its issuer from the probe hostname; the external-issuer probe matches it.
 const probeIssuer = "https://issuer.invalid/realms/platform";
 const probeSinkUrl = "https://alerts.invalid/probe";
+/** Prod refuses Keycloak by tag, so its probe names a digest: shown as what prod requires. */
+const probeImage = `registry.invalid/keycloak@sha256:${"0".repeat(64)}`;
 const placeholders: [string, string][] = [
   [probeTenant, "<name>"],
   [probeIssuer, "<oidcIssuerUrl>"],
   [probeSinkUrl, "<first webhook alertSink url>"],
+  [probeImage, "required: a repo@sha256 reference"],
 ];
 
 const scenarios: { tier: Tier; cloud: Cloud }[] = [
@@ -47,7 +50,7 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
       : {}),
     addons: {
       runtimeSecurity: { alertSinks: [{ type: "webhook", url: probeSinkUrl }] },
-      identityProvider: { hostname: "issuer.invalid" },
+      identityProvider: { hostname: "issuer.invalid", ...(tier === "prod" ? { image: probeImage } : {}) },
       admission: {
         signatureVerification: {
           authorities: [{ name: "probe", keyless: { issuer: probeIssuer, subject: "probe" } }],

@@ -46,16 +46,16 @@ export function checkPrivateEndpoint(graph: ResourceGraph, tier: string): string
 
 export function checkSecretsEncryption(graph: ResourceGraph): string[] {
   const cluster = one(graph, aws.cluster);
-  const key = one(graph, aws.key);
   const encryption = at(cluster.inputs, "encryptionConfig") as {
     resources?: string[];
     provider?: { keyArn?: string };
   };
+  // The environment has more than one CMK (Secrets Manager has its own); take the cluster's.
+  const key = graph.ofType(aws.key).find((k) => k.outputs["arn"] === encryption?.provider?.keyArn);
   const problems: string[] = [];
   if (!encryption?.resources?.includes("secrets")) problems.push("Secrets are not envelope-encrypted");
-  if (encryption?.provider?.keyArn !== key.outputs["arn"])
-    problems.push("Secrets are not encrypted with the CMK");
-  if (key.inputs["enableKeyRotation"] !== true) problems.push("the CMK does not rotate");
+  if (!key) problems.push("Secrets are not encrypted with the CMK");
+  else if (key.inputs["enableKeyRotation"] !== true) problems.push("the CMK does not rotate");
   return problems;
 }
 
