@@ -47,6 +47,33 @@ export const tenantPrefixesOutsidePlatform: Rule = (config) =>
       : [],
   );
 
+/** AKS authenticates people with Entra ID only: its RBAC subjects are Entra group object IDs. */
+export const entraGroupsOnAzure: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  const azure = config.cloud === "azure";
+  const need = (path: (string | number)[], has: boolean, what: string) => {
+    if (azure && !has)
+      problems.push({
+        path,
+        message: `is required on azure: the Entra ID group object ID of ${what} (AKS group claims are object IDs)`,
+      });
+    if (!azure && has) problems.push({ path, message: 'applies to cloud "azure" only' });
+  };
+  need(
+    ["identity", "platformAdminsEntraGroupObjectId"],
+    !!config.identity?.platformAdminsEntraGroupObjectId,
+    "the platform admins",
+  );
+  (config.tenants ?? []).forEach((tenant, index) =>
+    need(
+      ["tenants", index, "entraGroupObjectId"],
+      !!tenant.entraGroupObjectId,
+      `tenant "${tenant.name}"'s group`,
+    ),
+  );
+  return problems;
+};
+
 export const identityProvider: Rule = (config) => {
   const idp = config.addons?.identityProvider;
   if (!enabled(idp)) return [];

@@ -4,7 +4,12 @@
  */
 import { constraintNames } from "../components/admission";
 import { cidrsOverlap, parseCidr } from "./cidr";
-import { identityProvider, secretBackend, tenantPrefixesOutsidePlatform } from "./config-rules-identity";
+import {
+  entraGroupsOnAzure,
+  identityProvider,
+  secretBackend,
+  tenantPrefixesOutsidePlatform,
+} from "./config-rules-identity";
 import type { StackConfigInput } from "./config-schema";
 
 export interface ConfigProblem {
@@ -464,4 +469,5 @@ export const configRules: readonly Rule[] = [
   secretBackend,
   tenantPrefixesOutsidePlatform,
   identityProvider,
+  entraGroupsOnAzure,
 ];

@@ -98,6 +98,15 @@ const tenant = z.strictObject({
     description: "IdP group bound to the tenant's Role; its members, and nobody else, work in the namespace.",
     controls: ["C-TEN-5", "C-ID-4"],
   }),
+  entraGroupObjectId: z
+    .string()
+    .regex(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/, "must be an Entra ID group object ID (a GUID)")
+    .optional()
+    .meta({
+      description:
+        "azure only, and required there: the Entra ID group bound to the tenant's Role. AKS authenticates people with Entra ID, whose group claims are object IDs.",
+      controls: ["C-TEN-5", "C-ID-4"],
+    }),
   quota: quota.optional().meta({
     description: "ResourceQuota and LimitRange of the namespace; unset fields take the tier's tenant quota.",
     controls: ["C-TEN-4"],
@@ -702,6 +711,15 @@ export const stackConfigSchema = z.strictObject({
       platformAdminsGroup: idpGroup
         .optional()
         .meta({ description: "IdP group whose members administer the platform.", controls: ["C-ID-4"] }),
+      platformAdminsEntraGroupObjectId: z
+        .string()
+        .regex(/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/, "must be an Entra ID group object ID (a GUID)")
+        .optional()
+        .meta({
+          description:
+            "azure only, and required there: the Entra ID group bound to the platform-admin ClusterRole (AKS group claims are object IDs).",
+          controls: ["C-ID-4"],
+        }),
       oidcIssuerUrl: z
         .url({ protocol: /^https$/, error: "must be an https issuer URL" })
         .optional()

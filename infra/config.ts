@@ -24,6 +24,8 @@ export interface TenantConfig {
   readonly allowedPeers: readonly string[];
   readonly egressHosts: readonly string[];
   readonly secretPrefix: string;
+  /** Entra ID group object ID (azure): the tenant's RBAC subject there. */
+  readonly entraGroupObjectId?: string;
   readonly ingress?: {
     readonly host: string;
     readonly service: string;
@@ -65,6 +67,7 @@ export interface PlatformConfig {
   readonly identity: {
     readonly oidcGroupsPrefix: string;
     readonly platformAdminsGroup: string;
+    readonly platformAdminsEntraGroupObjectId?: string;
     readonly oidcIssuerUrl?: string;
     readonly jwksUri?: string;
   };
@@ -223,6 +226,9 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
     identity: {
       oidcGroupsPrefix: input.identity?.oidcGroupsPrefix ?? "oidc:",
       platformAdminsGroup: input.identity?.platformAdminsGroup ?? "platform-admins",
+      ...(input.identity?.platformAdminsEntraGroupObjectId
+        ? { platformAdminsEntraGroupObjectId: input.identity.platformAdminsEntraGroupObjectId }
+        : {}),
       ...issuerOf(input),
     },
     addons: {
@@ -287,6 +293,7 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       allowedPeers: tenant.allowedPeers ?? [],
       egressHosts: tenant.egressHosts ?? [],
       secretPrefix: tenant.secretPrefix ?? `tenants/${tenant.name}/`,
+      ...(tenant.entraGroupObjectId ? { entraGroupObjectId: tenant.entraGroupObjectId } : {}),
       ...(tenant.ingress
         ? { ingress: { ...tenant.ingress, endUserAuth: tenant.ingress.endUserAuth ?? true } }
         : {}),

@@ -3,6 +3,7 @@
  * platform, export outputs. All logic lives in components; this file only wires them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { kubeloginUser } from "../components/identity/kubectl-login";
 import { ZeroTrustPlatform } from "../components/platform";
 import { createCluster } from "./cluster";
 import { loadConfig, readRawConfig } from "./config";
@@ -18,6 +19,9 @@ export async function runProgram(): Promise<Record<string, unknown>> {
     cluster,
     groupsPrefix: config.identity.oidcGroupsPrefix,
     platformAdminsGroup: config.identity.platformAdminsGroup,
+    ...(config.identity.platformAdminsEntraGroupObjectId
+      ? { platformAdminsRbacGroup: config.identity.platformAdminsEntraGroupObjectId }
+      : {}),
     tenants: config.tenants.map((tenant) => ({
       name: tenant.name,
       idpGroup: tenant.idpGroup,
@@ -25,6 +29,7 @@ export async function runProgram(): Promise<Record<string, unknown>> {
       allowedPeers: tenant.allowedPeers,
       egressHosts: tenant.egressHosts,
       secretPrefix: tenant.secretPrefix,
+      ...(tenant.entraGroupObjectId ? { rbacGroup: tenant.entraGroupObjectId } : {}),
       ...(tenant.ingress
         ? {
             ingress: {
@@ -146,5 +151,13 @@ export async function runProgram(): Promise<Record<string, unknown>> {
     tier: config.tier,
     clusterName: cluster.name,
     tenantNamespaces: platform.tenantNamespaces,
+    // C-ID-3: paste into ~/.kube/config (with the cluster entry) to sign in through Keycloak; EKS
+    // trusts the issuer through its identity provider config (docs/identity.md for AKS).
+    ...(config.addons.identityProvider.enabled && config.identity.oidcIssuerUrl
+      ? {
+          oidcIssuerUrl: config.identity.oidcIssuerUrl,
+          kubectlOidcUser: kubeloginUser(config.identity.oidcIssuerUrl),
+        }
+      : {}),
   });
 }

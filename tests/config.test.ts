@@ -352,8 +352,8 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "a cloud stack without a region",
-      config: { ...valid, cloud: "azure", cloudAccount: "3f2504e0-4f89-41d3-9a0c-0305e82c3301" },
-      expected: [{ key: "zt-blueprint:region", says: /required when cloud is "azure"/ }],
+      config: { ...valid, cloud: "aws", cloudAccount: "123456789012" },
+      expected: [{ key: "zt-blueprint:region", says: /required when cloud is "aws"/ }],
     },
     {
       name: "prod switching signature verification off without the explicit key",

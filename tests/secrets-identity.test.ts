@@ -27,7 +27,7 @@ import {
   plainSecretValues,
   types,
 } from "./checks/secrets";
-import { readStackFile, stackGraph } from "./harness/run";
+import { captureStack, readStackFile, stackGraph } from "./harness/run";
 import { mockGeneratedSecretPrefix } from "./harness/mocks";
 import { proves } from "./harness/proves";
 
@@ -283,8 +283,13 @@ describe("identity", () => {
     ["C-ID-4"],
     "platform admins are bound by group to a narrow role; nobody is bound to cluster-admin",
     async () => {
-      for (const stack of stacks)
-        assert.deepEqual(checkAdminRbac(await graph(stack), "oidc:platform-admins"), [], stack);
+      for (const stack of stacks) {
+        // AKS group claims are Entra object IDs; elsewhere the OIDC prefix and the group name.
+        const subject = stack.startsWith("azure")
+          ? "4c3f8d5b-a06e-4f4d-b15c-8e9d0f1a2b34"
+          : "oidc:platform-admins";
+        assert.deepEqual(checkAdminRbac(await graph(stack), subject), [], stack);
+      }
       const admin = await graph(
         "local",
         editInputs(idTypes.clusterRoleBinding, (props) => {
@@ -292,6 +297,19 @@ describe("identity", () => {
         }),
       );
       assert.ok(checkAdminRbac(admin, "oidc:platform-admins").some((p) => p.includes("cluster-admin")));
+    },
+  );
+
+  proves(
+    ["C-ID-3"],
+    "the stack outputs a kubeconfig user that signs in with PKCE through the Keycloak issuer",
+    async () => {
+      const { outputs, error } = await captureStack("aws-prod");
+      assert.equal(error, undefined, error?.message);
+      const user = String(outputs?.["kubectlOidcUser"]);
+      assert.match(user, /--oidc-issuer-url=https:\/\/id\.aws-prod\.example\.com\/realms\/platform/);
+      assert.match(user, /--oidc-client-id=kubectl/);
+      assert.match(user, /--oidc-use-pkce/);
     },
   );
 

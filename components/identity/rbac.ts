@@ -102,10 +102,8 @@ export const platformAdminRules: readonly PolicyRule[] = [
 
 export interface PlatformAdminsArgs {
   readonly provider: k8s.Provider;
-  /** The IdP group of platform admins, e.g. platform-admins. */
-  readonly group: string;
-  /** Prefix the API server adds to OIDC group claims. */
-  readonly groupsPrefix: string;
+  /** The group as the API server sees it: "oidc:platform-admins", or an Entra object ID on AKS. */
+  readonly subject: string;
 }
 
 /** The platform-admin ClusterRole and its one group binding. */
@@ -126,11 +124,9 @@ export class PlatformAdmins extends pulumi.ComponentResource {
     new k8s.rbac.v1.ClusterRoleBinding(
       `${name}-binding`,
       {
-        metadata: metadata(`${platformAdminRoleName}-${args.group}`.toLowerCase()),
+        metadata: metadata(platformAdminRoleName),
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-        subjects: [
-          { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${args.group}` },
-        ],
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: args.subject }],
       },
       child,
     );

@@ -22,6 +22,8 @@ import type { TenantIngress } from "../tenant/mesh";
 export interface TenantSpec {
   readonly name: string;
   readonly idpGroup: string;
+  /** The group the API server sees, when not groupsPrefix + idpGroup (Entra object IDs on AKS). */
+  readonly rbacGroup?: string;
   readonly quota: TenantQuota;
   /** Tenants allowed to call into this one. */
   readonly allowedPeers: readonly string[];
@@ -40,6 +42,8 @@ export interface ZeroTrustPlatformArgs {
   readonly groupsPrefix: string;
   /** The IdP group of platform admins, bound to the narrow platform-admin ClusterRole (C-ID-4). */
   readonly platformAdminsGroup: string;
+  /** The platform admins' group as the API server sees it, when not groupsPrefix + the name. */
+  readonly platformAdminsRbacGroup?: string;
   /** External Secrets and the platform's vault store; omitted only when a dev stack switches it off. */
   readonly externalSecrets?: { readonly refreshInterval: string; readonly replicas: number };
   /** Keycloak, the people's issuer; needs the mesh and External Secrets. */
@@ -94,7 +98,10 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
       : undefined;
     new PlatformAdmins(
       "platform-admins",
-      { provider: args.cluster.provider, group: args.platformAdminsGroup, groupsPrefix: args.groupsPrefix },
+      {
+        provider: args.cluster.provider,
+        subject: args.platformAdminsRbacGroup ?? `${args.groupsPrefix}${args.platformAdminsGroup}`,
+      },
       { parent: this },
     );
     const secrets = args.externalSecrets
@@ -144,6 +151,7 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
             name: tenant.name,
             idpGroup: tenant.idpGroup,
             groupsPrefix: args.groupsPrefix,
+            ...(tenant.rbacGroup ? { rbacGroup: tenant.rbacGroup } : {}),
             quota: tenant.quota,
             inboundPeers: tenant.allowedPeers,
             outboundPeers: outbound.get(tenant.name) ?? [],

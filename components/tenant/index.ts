@@ -26,6 +26,11 @@ export interface TenantNamespaceArgs {
   readonly idpGroup: string;
   /** Prefix the API server adds to OIDC group claims (must match the cluster's OIDC config). */
   readonly groupsPrefix: string;
+  /**
+   * The group name the API server sees for this tenant, when it is not groupsPrefix + idpGroup:
+   * AKS authenticates people with Entra ID, whose group claims are object IDs.
+   */
+  readonly rbacGroup?: string;
   readonly quota: TenantQuota;
   /** Namespaces allowed to call into this tenant. */
   readonly inboundPeers?: readonly string[];
@@ -120,7 +125,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
           {
             apiGroup: "rbac.authorization.k8s.io",
             kind: "Group",
-            name: `${args.groupsPrefix}${args.idpGroup}`,
+            name: args.rbacGroup ?? `${args.groupsPrefix}${args.idpGroup}`,
           },
         ],
       },

@@ -19,6 +19,8 @@ const probeTenant = "probe-tenant";
 // The identity provider derives its issuer from the probe hostname; the external-issuer probe matches it.
 const probeIssuer = "https://issuer.invalid/realms/platform";
 const probeSinkUrl = "https://alerts.invalid/probe";
+/** Azure requires Entra group object IDs for RBAC subjects. */
+const probeEntraGroup = "00000000-0000-4000-8000-00000000e1d0";
 /** Prod refuses Keycloak by tag, so its probe names a digest: shown as what prod requires. */
 const probeImage = `registry.invalid/keycloak@sha256:${"0".repeat(64)}`;
 const placeholders: [string, string][] = [
@@ -26,6 +28,7 @@ const placeholders: [string, string][] = [
   [probeIssuer, "<oidcIssuerUrl>"],
   [probeSinkUrl, "<first webhook alertSink url>"],
   [probeImage, "required: a repo@sha256 reference"],
+  [probeEntraGroup, "required: an Entra group object ID"],
 ];
 
 const scenarios: { tier: Tier; cloud: Cloud }[] = [
@@ -46,7 +49,11 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
     kubernetesVersion: supportedKubernetesVersions[0],
     ...(cloud === "aws" ? { region: "eu-west-1", cloudAccount: "123456789012" } : {}),
     ...(cloud === "azure"
-      ? { region: "westeurope", cloudAccount: "00000000-0000-4000-8000-000000000001" }
+      ? {
+          region: "westeurope",
+          cloudAccount: "00000000-0000-4000-8000-000000000001",
+          identity: { platformAdminsEntraGroupObjectId: probeEntraGroup },
+        }
       : {}),
     addons: {
       runtimeSecurity: { alertSinks: [{ type: "webhook", url: probeSinkUrl }] },
@@ -57,7 +64,13 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
         },
       },
     },
-    tenants: [{ name: probeTenant, idpGroup: "probe-group" }],
+    tenants: [
+      {
+        name: probeTenant,
+        idpGroup: "probe-group",
+        ...(cloud === "azure" ? { entraGroupObjectId: probeEntraGroup } : {}),
+      },
+    ],
   };
 }
 
