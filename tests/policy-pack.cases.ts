@@ -558,6 +558,26 @@ export const switchOffs: readonly SwitchOff[] = [
     transformation: edit(t.subnet, "mapPublicIpOnLaunch", true, (_p, name) => name.includes("private-0")),
   },
   {
+    policy: "secretsmanager-cmk",
+    stack: "aws-prod",
+    what: "Keycloak's admin password secret loses its CMK",
+    transformation: edit(t.smSecret, "kmsKeyId", undefined, (_p, name) =>
+      name.includes("keycloak-admin-password"),
+    ),
+  },
+  {
+    policy: "workload-security-context",
+    stack: "aws-prod",
+    what: "Keycloak's root filesystem becomes writable",
+    transformation: editInputs(t.deployment, (props) => {
+      if ((props["metadata"] as Rec | undefined)?.["name"] !== "keycloak") return;
+      const containers = ((props["spec"] as Rec)["template"] as { spec: { containers: Rec[] } }).spec
+        .containers;
+      for (const container of containers)
+        (container["securityContext"] as Rec)["readOnlyRootFilesystem"] = false;
+    }),
+  },
+  {
     policy: "kms-key-rotation",
     stack: "aws-prod",
     what: "CMK rotation is switched off",
