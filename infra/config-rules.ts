@@ -10,6 +10,7 @@ import {
   secretBackend,
   tenantPrefixesOutsidePlatform,
 } from "./config-rules-identity";
+import { tenantCapacity } from "./capacity";
 import type { StackConfigInput } from "./config-schema";
 
 export interface ConfigProblem {
@@ -470,4 +471,5 @@ export const configRules: readonly Rule[] = [
   tenantPrefixesOutsidePlatform,
   identityProvider,
   entraGroupsOnAzure,
+  tenantCapacity,
 ];

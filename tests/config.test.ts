@@ -339,6 +339,23 @@ describe("stack config: refused before anything is registered", () => {
       expected: [{ key: "zt-blueprint:tenants[0].secretPrefix", says: /must not start with "platform\/"/ }],
     },
     {
+      name: "tenant quotas above the stack's capacity (C-TEN-4)",
+      config: withTier("dev", {
+        cloud: "aws",
+        nodes: { instanceType: "m7i.large", maxSize: 2 },
+        tenants: [
+          { name: "shop", idpGroup: "team-shop", quota: { cpu: "3", memory: "4Gi" } },
+          { name: "billing", idpGroup: "team-billing", quota: { cpu: "2", memory: "4Gi" } },
+        ],
+      }),
+      expected: [
+        {
+          key: "zt-blueprint:tenants",
+          says: /CPU quotas add up to 5 vCPU, above the stack's capacity of 4 vCPU \(nodes.maxSize 2 × m7i.large\)/,
+        },
+      ],
+    },
+    {
       name: "staging switching an add-on off",
       config: withTier("staging", {
         addons: { identityProvider: idp, admission: signed, runtimeSecurity: { enabled: false } },

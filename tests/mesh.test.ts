@@ -97,6 +97,7 @@ function checkEgress(graph: ResourceGraph, declaredHosts: Map<string, string[]>)
 }
 
 const localPeers = new Map([
+  ["analytics", ["payments"]],
   ["payments", ["storefront"]],
   ["storefront", []],
 ]);

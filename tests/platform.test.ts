@@ -52,13 +52,15 @@ describe("the local stack", () => {
     async () => {
       const { graph, error, outputs } = await captureStack("local");
       assert.equal(error, undefined);
-      assert.deepEqual(tenantNamespaces(graph).sort(), ["payments", "storefront"]);
+      assert.deepEqual(tenantNamespaces(graph).sort(), ["analytics", "payments", "storefront"]);
+      // Inbound peers plus derived outbound peers (and the ingress gateway for storefront's route).
       const flows = new Map([
-        ["payments", ["storefront"]],
+        ["analytics", ["payments"]],
+        ["payments", ["storefront", "analytics"]],
         ["storefront", ["payments", "istio-ingress"]],
       ]);
       assert.deepEqual(checkDefaultDenyNetwork(graph, flows), []);
-      assert.deepEqual(outputs?.["tenantNamespaces"], ["storefront", "payments"]);
+      assert.deepEqual(outputs?.["tenantNamespaces"], ["storefront", "payments", "analytics"]);
     },
   );
 

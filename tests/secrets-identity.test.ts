@@ -3,9 +3,13 @@
  * control is also switched off with a stack transformation to show its check fails.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { tierDefaults } from "../infra/tiers";
+import { renderStack } from "../scripts/lib/render";
 import { editInputs } from "./fixtures";
 import {
   checkAdminRbac,
@@ -172,6 +176,17 @@ describe("secrets", () => {
         );
         assert.deepEqual(plainSecretValues(g, mockGeneratedSecretPrefix), [], stack);
       }
+      // And in the files a render writes, for every stack.
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "zt-secrets-render-"));
+      for (const stack of stacks) {
+        await renderStack(stack, path.join(out, stack));
+        for (const file of listFiles(path.join(out, stack))) {
+          assert.ok(
+            !fs.readFileSync(file, "utf8").includes(mockGeneratedSecretPrefix),
+            `${file} holds a generated secret`,
+          );
+        }
+      }
       // Switched off: a generated value copied into a plain input is found.
       const leaked = await graph(
         "local",
@@ -326,4 +341,12 @@ function at(value: unknown, path: string): unknown {
   return path
     .split(".")
     .reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Rec)[key] : undefined), value);
+}
+
+function listFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+    );
 }

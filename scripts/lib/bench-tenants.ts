@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
+import { defaultInstanceType, instanceSizes } from "../../infra/capacity";
 import { readStackFile, stacksDir } from "../../tests/harness/run";
 
 export interface GeneratedTenant {
@@ -47,7 +48,31 @@ export function writeBenchStack(stack: string, count: number, dir: string): stri
   readStackFile(stack); // fails with the list of stacks when the name is wrong
   const doc = parseYaml(fs.readFileSync(source, "utf8")) as { config: Record<string, unknown> };
   const identity = doc.config["zt-blueprint:identity"] as { oidcIssuerUrl?: string } | undefined;
-  doc.config["zt-blueprint:tenants"] = generateTenants(count, identity?.oidcIssuerUrl !== undefined);
+  const addons = doc.config["zt-blueprint:addons"] as
+    { identityProvider?: { hostname?: string } } | undefined;
+  const cloud = doc.config["zt-blueprint:cloud"] as "aws" | "azure" | "existing";
+  const tenants = generateTenants(
+    count,
+    identity?.oidcIssuerUrl !== undefined || !!addons?.identityProvider?.hostname,
+  );
+  // AKS binds tenants by Entra group object ID; generate a distinct, well-formed one per tenant.
+  doc.config["zt-blueprint:tenants"] =
+    cloud === "azure"
+      ? tenants.map((tenant, i) => ({
+          ...tenant,
+          entraGroupObjectId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        }))
+      : tenants;
+  // Config refuses quotas above the node pool's capacity: size the pool for the generated tenants.
+  if (cloud !== "existing") {
+    const nodes = (doc.config["zt-blueprint:nodes"] ?? {}) as { instanceType?: string; maxSize?: number };
+    const perNode = instanceSizes[nodes.instanceType ?? defaultInstanceType[cloud]]?.cpu ?? 2000;
+    const needed = Math.ceil((count * 500) / perNode);
+    doc.config["zt-blueprint:nodes"] = {
+      ...nodes,
+      maxSize: Math.min(1000, Math.max(nodes.maxSize ?? 0, needed)),
+    };
+  }
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify(doc));
   return dir;
