@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
+import { checkGatewayNetwork } from "./checks/gateway-network";
 import { editInputs } from "./fixtures";
 import { at, type CapturedResource, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
@@ -103,6 +104,24 @@ const localPeers = new Map([
 ]);
 
 describe("service mesh", () => {
+  proves(
+    ["C-MESH-3", "C-MESH-6"],
+    "the gateway namespaces deny by default; the egress gateway leaves on HTTPS only",
+    async () => {
+      for (const name of ["local", "aws-prod", "azure-prod"]) {
+        assert.deepEqual(checkGatewayNetwork(await stack(name)), [], name);
+      }
+      const open = editInputs("kubernetes:networking.k8s.io/v1:NetworkPolicy", (props) => {
+        const meta = props["metadata"] as Record<string, unknown>;
+        // The namespace is an Output here; the policy's name is unique to the egress gateway.
+        if (meta["name"] === "allow-https-out-and-control-plane") {
+          (props["spec"] as Record<string, unknown>)["egress"] = [{}];
+        }
+      });
+      assert.ok(checkGatewayNetwork(await stack("aws-prod", open)).some((p) => p.includes("beyond HTTPS")));
+    },
+  );
+
   proves(["C-MESH-1"], "mesh-wide PeerAuthentication is STRICT and nothing relaxes it", async () => {
     assert.deepEqual(checkStrictMtls(await stack("aws-prod")), []);
     const permissive = editInputs(istio.peerAuthentication, (props) => {

@@ -199,6 +199,28 @@ describe("secrets", () => {
   );
 });
 
+describe("the ingress certificate", () => {
+  proves(
+    ["C-MESH-6", "C-SEC-1"],
+    "the ingress gateway's TLS Secret is synced from the platform vault",
+    async () => {
+      for (const stack of stacks) {
+        const g = await graph(stack);
+        const cert = g
+          .ofType(types.externalSecret)
+          .find((es) => at(es.inputs, "metadata.namespace") === "istio-ingress");
+        assert.equal(at(cert?.inputs, "metadata.name"), "ingress-tls", stack);
+        assert.equal(at(cert?.inputs, "spec.target.template.type"), "kubernetes.io/tls", stack);
+        assert.equal(at(cert?.inputs, "spec.secretStoreRef.kind"), "ClusterSecretStore", stack);
+        const keys = ((at(cert?.inputs, "spec.data") ?? []) as { secretKey: string }[]).map(
+          (d) => d.secretKey,
+        );
+        assert.deepEqual(keys, ["tls.crt", "tls.key"], stack);
+      }
+    },
+  );
+});
+
 describe("identity", () => {
   proves(
     ["C-ID-1"],

@@ -122,6 +122,7 @@ export class KeyVaultBackend implements SecretBackend {
         );
         return { key: `secret/${name}` };
       },
+      remoteRef: (name) => ({ key: `secret/${name}` }),
     };
   }
 }

@@ -36,6 +36,8 @@ export interface SecretScope {
   grantRead(reader: SecretReader, opts: pulumi.CustomResourceOptions): WorkloadIdentityBinding;
   /** The `spec.provider` of a SecretStore that reads this scope as `reader`; no static credentials. */
   storeProvider(reader: SecretReader): pulumi.Input<Record<string, unknown>>;
+  /** How External Secrets reads a value stored in this scope under `name` (by us or by an operator). */
+  remoteRef(name: string): RemoteRef;
   /**
    * Writes a generated value into the vault and says how to read it back. Cloud vaults receive it
    * through a write-only input, so it is never stored in Pulumi state; `version` must change

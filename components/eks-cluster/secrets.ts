@@ -98,6 +98,7 @@ export class SecretsManagerBackend implements SecretBackend {
         );
         return { key: `${namePrefix}${name}` };
       },
+      remoteRef: (name) => ({ key: `${namePrefix}${name}` }),
     };
   }
 }

@@ -95,6 +95,7 @@ export class KubernetesSecretBackend implements SecretBackend {
         );
         return { key: name, property: "value" };
       },
+      remoteRef: (name) => ({ key: name, property: "value" }),
     };
   }
 }

@@ -117,7 +117,15 @@ export class ExternalSecrets extends pulumi.ComponentResource {
   /** Syncs vault values into a Secret of a platform namespace, re-read every refresh interval. */
   platformSecret(
     name: string,
-    args: { namespace: pulumi.Input<string>; secretName: string; data: readonly SecretKeyRef[] },
+    args: {
+      namespace: pulumi.Input<string>;
+      secretName: string;
+      data: readonly SecretKeyRef[];
+      /** The Secret's type, e.g. kubernetes.io/tls; Opaque when absent. */
+      type?: string;
+      /** Besides the operator's chart, what must exist first (e.g. the mesh for istio-ingress). */
+      dependsOn?: readonly pulumi.Resource[];
+    },
     opts: pulumi.CustomResourceOptions,
   ): k8s.apiextensions.CustomResource {
     return externalSecret(
@@ -126,8 +134,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         ...args,
         store: { kind: "ClusterSecretStore", name: platformStoreName },
         refreshInterval: this.refreshInterval,
+        ...(args.type ? { type: args.type } : {}),
       },
-      { ...opts, dependsOn: [this.ready] },
+      { ...opts, dependsOn: [this.ready, ...(args.dependsOn ?? [])] },
     );
   }
 }
@@ -138,6 +147,7 @@ export interface ExternalSecretArgs {
   readonly store: { readonly kind: "ClusterSecretStore" | "SecretStore"; readonly name: string };
   readonly refreshInterval: string;
   readonly data: readonly SecretKeyRef[];
+  readonly type?: string;
 }
 
 export function externalSecret(
@@ -161,7 +171,12 @@ export function externalSecret(
         secretStoreRef: args.store,
         // Owned by the ExternalSecret (deleted with it); a value removed from the vault is kept in
         // the Secret, so a vault mistake never empties the credentials of a running workload.
-        target: { name: args.secretName, creationPolicy: "Owner", deletionPolicy: "Retain" },
+        target: {
+          name: args.secretName,
+          creationPolicy: "Owner",
+          deletionPolicy: "Retain",
+          ...(args.type ? { template: { type: args.type } } : {}),
+        },
         data: args.data.map((item) => ({ secretKey: item.secretKey, remoteRef: { ...item.remoteRef } })),
       },
     },

@@ -15,7 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
+import { namespacePolicies } from "../shared/platform-namespace";
 import { egressRoute, publicGateway } from "./gateways";
+import { egressGatewayPolicies, ingressGatewayPolicies } from "./network-policies";
 import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
 import { cniValues, gatewayValues, istiodValues } from "./values";
 
@@ -70,6 +72,8 @@ export class Mesh extends pulumi.ComponentResource {
     const system = ns(istioRootNamespace);
     const ingress = ns(ingressNamespace);
     const egress = ns(egressNamespace);
+    namespacePolicies(`${name}-ingress`, ingress.metadata.name, "C-MESH-6", ingressGatewayPolicies(), child);
+    namespacePolicies(`${name}-egress`, egress.metadata.name, "C-MESH-3", egressGatewayPolicies(), child);
 
     const release = (
       id: string,

@@ -115,6 +115,24 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
           { parent: this },
         )
       : undefined;
+    if (secrets && mesh && args.mesh?.ingressHosts.length) {
+      // C-MESH-6: the ingress certificate comes from the vault. Put the PEM chain and key for
+      // every ingress host under these names in the platform scope (docs/mesh.md).
+      secrets.platformSecret(
+        "ingress-tls",
+        {
+          namespace: ingressNamespace,
+          secretName: args.mesh.ingressTlsSecret,
+          type: "kubernetes.io/tls",
+          dependsOn: [mesh.ready],
+          data: [
+            { secretKey: "tls.crt", remoteRef: secrets.platformScope.remoteRef("ingress-tls-crt") },
+            { secretKey: "tls.key", remoteRef: secrets.platformScope.remoteRef("ingress-tls-key") },
+          ],
+        },
+        { parent: secrets, provider: args.cluster.provider },
+      );
+    }
     if (args.identityProvider) {
       if (!secrets || !mesh) {
         throw new Error("Keycloak needs External Secrets and the mesh (the stack config enforces this)");
