@@ -32,51 +32,63 @@ export function publicGateway(hosts: readonly string[], tlsSecret: string): Mani
   };
 }
 
-/** TLS passthrough via the egress gateway: sidecars → egress gateway → the external host. */
-export function egressRoute(host: string, index: number): Manifest[] {
-  const name = `egress-${index}`;
-  return [
-    {
-      apiVersion: "networking.istio.io/v1",
-      kind: "Gateway",
-      metadata: { name, namespace: "istio-egress" },
-      spec: {
-        selector: egressGatewayLabels,
-        servers: [
-          {
-            port: { number: 443, name: "tls", protocol: "TLS" },
-            hosts: [host],
-            tls: { mode: "PASSTHROUGH" },
-          },
-        ],
-      },
+export const egressGatewayName = "egress";
+
+/**
+ * One egress Gateway for every external host (TLS passthrough on 443): a Gateway per host would
+ * add nothing but objects, since each host's VirtualService decides where its traffic goes.
+ */
+export function egressGateway(hosts: readonly string[]): Manifest {
+  return {
+    apiVersion: "networking.istio.io/v1",
+    kind: "Gateway",
+    metadata: { name: egressGatewayName, namespace: "istio-egress" },
+    spec: {
+      selector: egressGatewayLabels,
+      servers: [
+        {
+          port: { number: 443, name: "tls", protocol: "TLS" },
+          hosts: [...hosts].sort(),
+          tls: { mode: "PASSTHROUGH" },
+        },
+      ],
     },
-    {
-      apiVersion: "networking.istio.io/v1",
-      kind: "VirtualService",
-      metadata: { name, namespace: "istio-egress" },
-      spec: {
-        hosts: [host],
-        gateways: ["mesh", `istio-egress/${name}`],
-        exportTo: ["*"],
-        tls: [
-          {
-            match: [{ gateways: ["mesh"], port: 443, sniHosts: [host] }],
-            route: [
-              {
-                destination: {
-                  host: "istio-egressgateway.istio-egress.svc.cluster.local",
-                  port: { number: 443 },
-                },
+  };
+}
+
+/**
+ * TLS passthrough via the egress gateway: sidecars → egress gateway → each external host. One
+ * VirtualService carries every host (two TLS routes per host, matched by SNI), rather than one
+ * object per host.
+ */
+export function egressRoutes(hosts: readonly string[]): Manifest {
+  const gateway = `istio-egress/${egressGatewayName}`;
+  const sorted = [...hosts].sort();
+  return {
+    apiVersion: "networking.istio.io/v1",
+    kind: "VirtualService",
+    metadata: { name: "egress", namespace: "istio-egress" },
+    spec: {
+      hosts: sorted,
+      gateways: ["mesh", gateway],
+      exportTo: ["*"],
+      tls: sorted.flatMap((host) => [
+        {
+          match: [{ gateways: ["mesh"], port: 443, sniHosts: [host] }],
+          route: [
+            {
+              destination: {
+                host: "istio-egressgateway.istio-egress.svc.cluster.local",
+                port: { number: 443 },
               },
-            ],
-          },
-          {
-            match: [{ gateways: [`istio-egress/${name}`], port: 443, sniHosts: [host] }],
-            route: [{ destination: { host, port: { number: 443 } } }],
-          },
-        ],
-      },
+            },
+          ],
+        },
+        {
+          match: [{ gateways: [gateway], port: 443, sniHosts: [host] }],
+          route: [{ destination: { host, port: { number: 443 } } }],
+        },
+      ]),
     },
-  ];
+  };
 }

@@ -16,7 +16,7 @@ import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
 import { namespacePolicies } from "../shared/platform-namespace";
-import { egressRoute, publicGateway } from "./gateways";
+import { egressGateway, egressRoutes, publicGateway } from "./gateways";
 import { egressGatewayPolicies, ingressGatewayPolicies } from "./network-policies";
 import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
 import { cniValues, gatewayValues, istiodValues } from "./values";
@@ -151,12 +151,10 @@ export class Mesh extends pulumi.ComponentResource {
     this.ready = custom("allow-nothing", allowNothing(), ["C-MESH-2"]);
     if (args.ingressHosts.length > 0)
       custom("public-gateway", publicGateway(args.ingressHosts, args.ingressTlsSecret), ["C-MESH-6"]);
-    if (args.egressThroughGateway) {
-      [...new Set(args.allExternalHosts ?? args.egressHosts)].sort().forEach((host, i) => {
-        for (const object of egressRoute(host, i)) {
-          custom(`${object.kind.toLowerCase()}-${object.metadata.name}`, object, ["C-MESH-3"]);
-        }
-      });
+    const externalHosts = [...new Set(args.allExternalHosts ?? args.egressHosts)].sort();
+    if (args.egressThroughGateway && externalHosts.length > 0) {
+      custom("gateway-egress", egressGateway(externalHosts), ["C-MESH-3"]);
+      custom("virtualservice-egress", egressRoutes(externalHosts), ["C-MESH-3"]);
     }
     (args.permissivePorts ?? []).forEach((exemption, i) =>
       custom(

@@ -30,7 +30,21 @@ export interface TenantNetworkFlows {
 export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string, PolicySpec> {
   const policies: Record<string, PolicySpec> = {
     "default-deny": denyAll,
-    "allow-dns": { podSelector: allPods, policyTypes: ["Egress"], egress: [dnsEgress] },
+    // Outside the mesh only DNS; in the mesh DNS, istiod and the egress gateway (one object: every
+    // tenant has them, and at 1,000 tenants each object costs render time).
+    ...(flows.mesh
+      ? {
+          "allow-dns-and-mesh": {
+            podSelector: allPods,
+            policyTypes: ["Egress"],
+            egress: [
+              dnsEgress,
+              { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) },
+              { to: [namespaceNamed(["istio-egress"])], ports: tcpPorts(443, 8443) },
+            ],
+          },
+        }
+      : { "allow-dns": { podSelector: allPods, policyTypes: ["Egress"], egress: [dnsEgress] } }),
     "allow-same-namespace": sameNamespace,
   };
   if (flows.inboundPeers.length > 0) {
@@ -52,16 +66,6 @@ export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string,
       podSelector: allPods,
       policyTypes: ["Ingress"],
       ingress: [{ from: [namespaceNamed(["istio-ingress"])] }],
-    };
-  }
-  if (flows.mesh) {
-    policies["allow-mesh-control-plane"] = {
-      podSelector: allPods,
-      policyTypes: ["Egress"],
-      egress: [
-        { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) },
-        { to: [namespaceNamed(["istio-egress"])], ports: tcpPorts(443, 8443) },
-      ],
     };
   }
   return policies;
