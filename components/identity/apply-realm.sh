@@ -6,31 +6,35 @@
 # a second factor. The admin password is read from a mounted file and passed as an argument:
 # kcadm.sh has no other non-interactive way, and this pod runs nothing else that could read it.
 set -euo pipefail
+# Only bash builtins and kcadm.sh: Keycloak's image is UBI micro, with few tools besides bash.
 
-config=/tmp/kcadm.config
-kcadm() { /opt/keycloak/bin/kcadm.sh "$@" --config "$config"; }
-realm=$(cat /realm/realm-name)
+config=${TMPDIR:-/tmp}/kcadm.config
+# KCADM is overridable so tests can run this script against a fake admin CLI.
+kcadm() { "${KCADM:-/opt/keycloak/bin/kcadm.sh}" "$@" --config "$config"; }
+realm_dir=${REALM_DIR:-/realm}
+realm=$(<"$realm_dir/realm-name")
 
-for attempt in $(seq 1 60); do
+for ((attempt = 1; attempt <= 60; attempt++)); do
   if kcadm config credentials --server "$KEYCLOAK_URL" --realm master \
-    --user "$KC_ADMIN_USER" --password "$(cat "$KC_ADMIN_PASSWORD_FILE")" >/dev/null 2>&1; then
+    --user "$KC_ADMIN_USER" --password "$(<"$KC_ADMIN_PASSWORD_FILE")" >/dev/null 2>&1; then
     break
   fi
   if [ "$attempt" = 60 ]; then
     echo "Keycloak at $KEYCLOAK_URL did not accept the admin login within 5 minutes" >&2
     exit 1
   fi
-  sleep 5
+  # bash has no sleep builtin; read's timeout on a silent descriptor waits the same.
+  read -r -t 5 <> <(:) || true
 done
 
 if kcadm get "realms/$realm" >/dev/null 2>&1; then
   echo "realm $realm exists: re-applying settings, the kubectl client and missing groups"
-  kcadm update "realms/$realm" -f /realm/settings.json
-  kcadm create partialImport -r "$realm" -f /realm/clients.json >/dev/null
-  kcadm create partialImport -r "$realm" -f /realm/groups.json >/dev/null
+  kcadm update "realms/$realm" -f "$realm_dir/settings.json"
+  kcadm create partialImport -r "$realm" -f "$realm_dir/clients.json" >/dev/null
+  kcadm create partialImport -r "$realm" -f "$realm_dir/groups.json" >/dev/null
 else
   echo "creating realm $realm"
-  kcadm create realms -f /realm/realm.json
+  kcadm create realms -f "$realm_dir/realm.json"
 fi
 
 # Required actions are not part of a realm update: set OTP enrolment explicitly every time.
@@ -42,8 +46,9 @@ if [ "$flow" != "browser-mfa" ]; then
   echo "drift: realm $realm binds browser flow '$flow', expected browser-mfa" >&2
   exit 1
 fi
-if ! kcadm get "authentication/flows/browser-mfa/executions" -r "$realm" \
-  --fields providerId,requirement --format csv --noquotes | grep -Eq '^"?auth-otp-form"?,"?(REQUIRED|ALTERNATIVE)'; then
+executions=$(kcadm get "authentication/flows/browser-mfa/executions" -r "$realm" \
+  --fields providerId,requirement --format csv --noquotes)
+if [[ ! $executions =~ auth-otp-form,(REQUIRED|ALTERNATIVE) ]]; then
   echo "drift: browser-mfa no longer contains an enabled OTP step" >&2
   exit 1
 fi
