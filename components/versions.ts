@@ -276,7 +276,8 @@ export const images = {
    */
   keycloak: { repository: "quay.io/keycloak/keycloak", tag: "26.7.3" },
   /** The in-cluster database of local/dev stacks only; staging and prod use a managed database. */
-  postgres: { repository: "docker.io/library/postgres", tag: "17.6-alpine3.22" },
+  // Debian-based: its entrypoint runs as an arbitrary UID (nss_wrapper), which we use (10001).
+  postgres: { repository: "docker.io/library/postgres", tag: "17.6-bookworm" },
 } as const;
 
 /** Managed PostgreSQL (Keycloak's database in staging/prod): RDS and Azure flexible server. */
