@@ -267,6 +267,37 @@ describe("verify: every validator is live", () => {
   );
 
   proves(
+    ["C-ADM-2"],
+    "a workload of our own render without a seccomp profile fails the same step, named as ours",
+    (t) => {
+      if (!requireTools(t)) return;
+      const spec = templateSpecs.find((s) => s.folder === "pod-security");
+      assert.ok(spec);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zt-own-admission-"));
+      const constraint = {
+        apiVersion: "constraints.gatekeeper.sh/v1beta1",
+        kind: spec.kind,
+        metadata: { name: spec.folder },
+        spec: { enforcementAction: "deny", match: { kinds: spec.matchKinds } },
+      };
+      // The fixture placed in a namespace, as a component of ours would register it.
+      const own = fs
+        .readFileSync(path.join(fixtures, "chart-deployment-without-seccomp.yaml"), "utf8")
+        .replace("  name: addon-controller\n", "  name: addon-controller\n  namespace: keycloak\n");
+      const render = path.join(dir, "identity.yaml");
+      fs.writeFileSync(
+        render,
+        `${stringify(constraintTemplate(spec))}---\n${stringify(constraint)}---\n${own}`,
+      );
+      const result = gatorTestCharts([render], [], dir);
+      assert.deepEqual(result.failures, [
+        "our manifests: Deployment/keycloak/addon-controller: ZtPodSecurity/pod-security (deny): " +
+          "[Implied by expand-workloads] container controller must use the RuntimeDefault seccomp profile",
+      ]);
+    },
+  );
+
+  proves(
     ["C-POL-3", "C-ADM-2", "C-ADM-3", "C-ADM-4", "C-ADM-7", "C-MESH-4"],
     "every ConstraintTemplate has a gator suite, and every suite passes against the shipped Rego",
     (t) => {

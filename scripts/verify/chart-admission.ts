@@ -1,7 +1,8 @@
 /**
- * Would our own admission let the add-on charts' pods in? `gator test` runs the stack's
+ * Would our own admission let the platform's pods in? `gator test` runs the stack's
  * ConstraintTemplates and Constraints, exactly as its render emits them, over the objects every
- * templated chart creates, in the namespace the component installs the chart into. Workloads are
+ * templated chart creates, in the namespace the component installs the chart into, and over the
+ * workloads our components register themselves (Keycloak, its database and realm job). Workloads are
  * expanded into the Pods their controllers will create, so the pod constraints judge them; the
  * constraints' own match (kinds, namespaces, excludedNamespaces) decides what is judged.
  *
@@ -16,7 +17,9 @@ import type { TemplatedChart } from "./helm";
 import { goToolPath } from "./tools";
 import { offline, type ValidatorResult } from "./validators";
 
-export const chartAdmissionLabel = "gator test (chart pods vs our constraints)";
+export const chartAdmissionLabel = "gator test (platform pods vs our constraints)";
+
+const workloadKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"]);
 
 interface KubeObject {
   apiVersion?: string;
@@ -98,12 +101,13 @@ export function gatorTestCharts(
   const rendered = renderFiles.flatMap(readObjects);
   const templates = rendered.filter((o) => o.kind === "ConstraintTemplate");
   const constraints = rendered.filter(isConstraint);
-  if (constraints.length === 0 || charts.length === 0)
+  const ownWorkloads = rendered.filter((o) => workloadKinds.has(o.kind ?? ""));
+  if (constraints.length === 0 || (charts.length === 0 && ownWorkloads.length === 0))
     return {
       validator: chartAdmissionLabel,
       objects: 0,
       failures: [],
-      notes: ["no constraints or no charts"],
+      notes: ["no constraints, or no chart or workload to judge"],
     };
   const renderedExpansions = rendered.filter(isExpansion);
   const expansions = renderedExpansions.length > 0 ? renderedExpansions : workloadExpansions;
@@ -120,6 +124,11 @@ export function gatorTestCharts(
       origin.set(objectId(object), `${release.chart} chart (Release ${release.namespace}/${release.name})`);
       reviewed.push(object);
     }
+  }
+  for (const object of ownWorkloads) {
+    if (!judged(object, [...constraints, ...expansions])) continue;
+    origin.set(objectId(object), "our manifests");
+    reviewed.push(object);
   }
   const input = path.join(workDir, "gator-input.yaml");
   fs.mkdirSync(workDir, { recursive: true });
