@@ -5,6 +5,8 @@
  * turn off what the platform does not use: PushSecret would let a workload write into the vault,
  * so only vault → cluster flows remain.
  */
+import { restrictedContainer } from "../shared/pod-security";
+
 export interface ExternalSecretsValuesArgs {
   readonly replicas: number;
 }
@@ -12,16 +14,8 @@ export interface ExternalSecretsValuesArgs {
 /** distroless "nonroot": high IDs never shared with a host user (kube-score, checkov CKV_K8S_40). */
 const nonRootId = 65532;
 
-const securityContext = {
-  enabled: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: nonRootId,
-  runAsGroup: nonRootId,
-  seccompProfile: { type: "RuntimeDefault" },
-};
+// The chart renders a security context only when `enabled` is set.
+const securityContext = { enabled: true, ...restrictedContainer(nonRootId) };
 
 const resources = (cpu: string, memory: string) => ({
   requests: { cpu, memory, "ephemeral-storage": "64Mi" },

@@ -8,7 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle, PostgresDatabase } from "../cluster";
 import { controlAnnotations, managedByLabel } from "../shared/labels";
 import { images } from "../versions";
-import { resourcesOf, restrictedContainer, restrictedPod } from "./pod-security";
+import { resourcesOf, restrictedContainer, restrictedPod } from "../shared/pod-security";
 
 export const databaseName = "keycloak";
 export const databaseUser = "keycloak";

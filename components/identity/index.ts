@@ -30,7 +30,7 @@ import { addonNamespace, namespacePolicies } from "../shared/platform-namespace"
 import { images } from "../versions";
 import { keycloakDatabase } from "./database";
 import { keycloakMeshObjects } from "./mesh";
-import { resourcesOf, restrictedContainer, restrictedPod } from "./pod-security";
+import { resourcesOf, restrictedContainer, restrictedPod } from "../shared/pod-security";
 import { kubectlClient, realmRepresentation, realmSettings, type RealmArgs } from "./realm";
 
 export { kubectlClientId } from "./realm";
