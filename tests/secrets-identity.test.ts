@@ -31,18 +31,15 @@ import {
   plainSecretValues,
   types,
 } from "./checks/secrets";
-import { captureStack, readStackFile, stackGraph } from "./harness/run";
+import { captureStack, listStacks, readStackFile, resolvedStackConfig, stackGraph } from "./harness/run";
 import { mockGeneratedSecretPrefix } from "./harness/mocks";
 import { proves } from "./harness/proves";
 
 type Rec = Record<string, unknown>;
-const stacks = ["local", "aws-dev", "aws-staging", "aws-prod", "azure-dev", "azure-prod"] as const;
+const stacks = listStacks();
 const graph = (stack: string, ...transformations: pulumi.ResourceTransformation[]) =>
   stackGraph(stack, { transformations });
-const tenantsOf = (stack: string) => {
-  const raw = readStackFile(stack).config["zt-blueprint:tenants"] ?? "[]";
-  return ((typeof raw === "string" ? JSON.parse(raw) : raw) as { name: string }[]).map((t) => t.name);
-};
+const tenantsOf = (stack: string) => resolvedStackConfig(stack).tenants.map((t) => t.name);
 
 /** Rewrites the realm the configuration job imports. */
 const editRealm = (edit: (realm: Rec) => void) =>

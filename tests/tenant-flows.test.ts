@@ -7,17 +7,16 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
-import { loadConfig, readRawConfig } from "../infra/config";
 import { checkTenantFlows, flowDeclarations, istioTypes, type FlowDeclarations } from "./checks/tenant-flows";
 import { types } from "./checks/tenant";
 import { editInputs } from "./fixtures";
 import { proves } from "./harness/proves";
-import { listStacks, readStackFile, stackGraph } from "./harness/run";
+import { listStacks, resolvedStackConfig, stackGraph } from "./harness/run";
 
 type Rec = Record<string, unknown>;
 
 function declarationsOf(stack: string): FlowDeclarations {
-  return flowDeclarations(loadConfig(readRawConfig(readStackFile(stack).config), stack));
+  return flowDeclarations(resolvedStackConfig(stack));
 }
 
 /** The local stack declares all three kinds of flow: a peer, an ingress route and an egress host. */

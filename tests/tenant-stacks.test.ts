@@ -15,30 +15,17 @@ import {
   tenantNamespaces,
 } from "./checks/tenant";
 import { ResourceGraph } from "./harness/graph";
-import { readStackFile, stackGraph } from "./harness/run";
+import { listStacks, resolvedStackConfig, stackGraph } from "./harness/run";
 import { proves } from "./harness/proves";
 
-const stacks = ["local", "aws-dev", "aws-staging", "aws-prod", "azure-dev", "azure-prod"] as const;
-
-interface DeclaredTenant {
-  name: string;
-  idpGroup: string;
-  entraGroupObjectId?: string;
-}
-
-function declared(stack: string): DeclaredTenant[] {
-  const raw = readStackFile(stack).config["zt-blueprint:tenants"] ?? "[]";
-  return (typeof raw === "string" ? JSON.parse(raw) : raw) as DeclaredTenant[];
-}
-
 describe("tenant controls on every shipped stack", () => {
-  for (const stack of stacks) {
+  for (const stack of listStacks()) {
     proves(
       ["C-TEN-1", "C-TEN-4", "C-TEN-5", "C-ID-6"],
       `${stack}: every declared tenant is a restricted namespace with quotas, its group's RBAC only, and no default token`,
       async () => {
         const graph = await stackGraph(stack);
-        const tenants = declared(stack);
+        const tenants = resolvedStackConfig(stack).tenants;
         assert.ok(tenants.length >= 3, `${stack} declares at least three example tenants`);
         assert.deepEqual(tenantNamespaces(graph).sort(), tenants.map((t) => t.name).sort());
         const groups = new Map(tenants.map((t) => [t.name, t.entraGroupObjectId ?? `oidc:${t.idpGroup}`]));

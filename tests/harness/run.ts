@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { parse as parseYaml } from "yaml";
+import { loadConfig, readRawConfig, type PlatformConfig } from "../../infra/config";
 import { ResourceGraph } from "./graph";
 import { mocks as defaultMocks } from "./mocks";
 import { RecordingMonitor } from "./monitor";
@@ -121,6 +122,11 @@ export function readStackFile(stack: string, dir = stacksDir): StackFile {
 
 function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && Object.keys(value).join() === "secure";
+}
+
+/** A shipped stack's config as the program sees it: validated, with tier defaults resolved. */
+export function resolvedStackConfig(stack: string): PlatformConfig {
+  return loadConfig(readRawConfig(readStackFile(stack).config), stack);
 }
 
 export function listStacks(dir = stacksDir): string[] {
