@@ -23,6 +23,7 @@ import {
 import {
   checkAwsReaderScopes,
   checkAzureReaderScopes,
+  checkPlatformStoreScope,
   checkReaderAccounts,
   checkRefresh,
   checkStoresUseWorkloadIdentity,
@@ -111,6 +112,21 @@ describe("secrets", () => {
       }),
     );
     assert.ok(checkAzureReaderScopes(widened).length > 0);
+  });
+
+  proves(["C-SEC-2"], "only platform namespaces may use the platform store; no tenant can", async () => {
+    for (const stack of stacks) {
+      assert.deepEqual(checkPlatformStoreScope(await graph(stack), tenantsOf(stack)), [], stack);
+    }
+    const open = await graph(
+      "aws-prod",
+      editInputs(types.clusterStore, (props) => {
+        delete (props["spec"] as Rec)["conditions"];
+      }),
+    );
+    assert.deepEqual(checkPlatformStoreScope(open, tenantsOf("aws-prod")), [
+      "every namespace may use the platform store",
+    ]);
   });
 
   proves(["C-TEN-6"], "every tenant has its own SecretStore reading as its own reader", async () => {

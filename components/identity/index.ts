@@ -74,7 +74,8 @@ export class Keycloak extends pulumi.ComponentResource {
     const password = (id: string) =>
       new random.RandomPassword(
         `${name}-${id}`,
-        // A new credentialsVersion regenerates the value; the same number re-writes the write-only inputs.
+        // A new credentialsVersion regenerates the value, and as the write-only inputs' version it
+        // makes the vault and the database take the new value (write-only inputs are not diffed).
         { length: 32, special: false, keepers: { version: String(args.credentialsVersion) } },
         { parent: this },
       ).result;

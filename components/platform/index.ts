@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Admission, type AdmissionArgs } from "../admission";
-import { ExternalSecrets, externalSecretsNamespace } from "../external-secrets";
+import { ExternalSecrets } from "../external-secrets";
 import { Keycloak, keycloakNamespace, type KeycloakArgs } from "../identity";
 import { PlatformAdmins } from "../identity/rbac";
 import type { ClusterHandle } from "../cluster";
@@ -110,7 +110,8 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
           {
             ...args.externalSecrets,
             cluster: args.cluster,
-            platformNamespaces: [keycloakNamespace, ingressNamespace, externalSecretsNamespace],
+            // Only the namespaces that hold platform secrets may use the platform store.
+            platformNamespaces: [keycloakNamespace, ingressNamespace],
           },
           { parent: this },
         )

@@ -185,3 +185,13 @@ export function checkTenantStores(graph: ResourceGraph, tenants: readonly string
       : [`${tenant}: the store does not read as the tenant's reader`];
   });
 }
+
+/** C-SEC-2 inside the cluster: only named platform namespaces may use the platform store. */
+export function checkPlatformStoreScope(graph: ResourceGraph, tenants: readonly string[]): string[] {
+  const [store] = graph.ofType(types.clusterStore);
+  if (!store) return ["no platform ClusterSecretStore"];
+  const conditions = (at(store.inputs, "spec.conditions") ?? []) as { namespaces?: string[] }[];
+  const allowed = conditions.flatMap((c) => c.namespaces ?? []);
+  if (conditions.length === 0 || allowed.length === 0) return ["every namespace may use the platform store"];
+  return allowed.filter((ns) => tenants.includes(ns)).map((ns) => `tenant ${ns} may use the platform store`);
+}
