@@ -3,6 +3,8 @@
  * together exceed it were promised capacity the stack can never provide (C-TEN-4), so config
  * refuses them. Only instance types listed here are checked; the defaults are the components'.
  */
+import { defaultNodeVmSize } from "../components/aks-cluster";
+import { defaultNodeInstanceType } from "../components/eks-cluster";
 import { cpuMillicores, memoryMebibytes, type ConfigProblem } from "./config-rules";
 import type { StackConfigInput } from "./config-schema";
 import { tierDefaults } from "./tiers";
@@ -20,7 +22,7 @@ export const instanceSizes: Readonly<Record<string, { readonly cpu: number; read
 };
 
 /** The node type each cluster component uses when the stack names none. */
-export const defaultInstanceType = { aws: "m7i.large", azure: "Standard_D4ds_v5" } as const;
+export const defaultInstanceType = { aws: defaultNodeInstanceType, azure: defaultNodeVmSize } as const;
 
 export function tenantCapacity(config: StackConfigInput): ConfigProblem[] {
   if (config.cloud === "existing") return []; // a kubeconfig cluster's size is not ours to know

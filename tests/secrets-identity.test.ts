@@ -33,6 +33,7 @@ import {
   types,
 } from "./checks/secrets";
 import { captureStack, listStacks, readStackFile, resolvedStackConfig, stackGraph } from "./harness/run";
+import { at } from "./harness/graph";
 import { mockGeneratedSecretPrefix } from "./harness/mocks";
 import { proves } from "./harness/proves";
 
@@ -193,7 +194,11 @@ describe("secrets", () => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "zt-secrets-render-"));
       for (const stack of stacks) {
         await renderStack(stack, path.join(out, stack));
-        for (const file of listFiles(path.join(out, stack))) {
+        const files = fs
+          .readdirSync(path.join(out, stack), { recursive: true, withFileTypes: true })
+          .filter((entry) => entry.isFile())
+          .map((entry) => path.join(entry.parentPath, entry.name));
+        for (const file of files) {
           assert.ok(
             !fs.readFileSync(file, "utf8").includes(mockGeneratedSecretPrefix),
             `${file} holds a generated secret`,
@@ -371,17 +376,3 @@ describe("identity", () => {
     );
   });
 });
-
-function at(value: unknown, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Rec)[key] : undefined), value);
-}
-
-function listFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) =>
-      entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
-    );
-}

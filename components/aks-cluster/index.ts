@@ -20,6 +20,9 @@ import { KeyVaultBackend } from "./secrets";
 import { createVault } from "./vault";
 import { AzureWorkloadIdentityBinder } from "./workload-identity";
 
+/** The node size when the stack names none (config's capacity rule sizes the pool with it). */
+export const defaultNodeVmSize = "Standard_D4ds_v5";
+
 export interface AksClusterArgs {
   readonly clusterName: string;
   readonly location: string;
@@ -157,7 +160,7 @@ export class AksCluster extends pulumi.ComponentResource {
         },
         defaultNodePool: {
           name: "system",
-          vmSize: args.vmSize ?? "Standard_D4ds_v5",
+          vmSize: args.vmSize ?? defaultNodeVmSize,
           vnetSubnetId: vnet.nodeSubnetId,
           osSku: "AzureLinux",
           nodePublicIpEnabled: false,

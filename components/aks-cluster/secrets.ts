@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   readerRef,
   type IdentityBinder,
+  type RemoteRef,
   type SecretBackend,
   type SecretReader,
   type SecretScope,
@@ -78,6 +79,7 @@ export class KeyVaultBackend implements SecretBackend {
   ): SecretScope {
     const { args } = this;
     let writer: azure.authorization.Assignment | undefined;
+    const remoteRef = (name: string): RemoteRef => ({ key: `secret/${name}` });
     return {
       boundary: vault.vaultUri,
       grantRead: (reader: SecretReader, grantOpts) =>
@@ -120,9 +122,9 @@ export class KeyVaultBackend implements SecretBackend {
           },
           { ...opts, ...storeOpts, dependsOn: [writer] },
         );
-        return { key: `secret/${name}` };
+        return remoteRef(name);
       },
-      remoteRef: (name) => ({ key: `secret/${name}` }),
+      remoteRef,
     };
   }
 }

@@ -20,6 +20,9 @@ import { RdsDatabases } from "./database";
 import { createRegistry } from "./registry";
 import { SecretsManagerBackend } from "./secrets";
 
+/** The node type when the stack names none (config's capacity rule sizes the pool with it). */
+export const defaultNodeInstanceType = "m7i.large";
+
 export const eksLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 export interface EksClusterArgs {
@@ -182,7 +185,7 @@ export class EksCluster extends pulumi.ComponentResource {
         clusterName: cluster.name,
         subnetIds: vpc.privateSubnetIds,
         kmsKeyArn: key.arn,
-        instanceType: args.instanceType ?? "m7i.large",
+        instanceType: args.instanceType ?? defaultNodeInstanceType,
         diskSizeGiB: args.diskSizeGiB,
         ...args.nodes,
         partition,

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   readerRef,
   type IdentityBinder,
+  type RemoteRef,
   type SecretBackend,
   type SecretReader,
   type SecretScope,
@@ -59,6 +60,7 @@ export class SecretsManagerBackend implements SecretBackend {
     const namePrefix = `${secretsPrefix(args.clusterName)}${prefix}`;
     // Secrets Manager appends "-XXXXXX" to a secret's ARN; "<prefix>*" covers exactly the prefix.
     const arnPattern = pulumi.interpolate`arn:${args.partition}:secretsmanager:${args.region}:${args.accountId}:secret:${namePrefix}*`;
+    const remoteRef = (name: string): RemoteRef => ({ key: `${namePrefix}${name}` });
     return {
       boundary: pulumi.output(namePrefix),
       grantRead: (reader: SecretReader, opts) =>
@@ -96,9 +98,9 @@ export class SecretsManagerBackend implements SecretBackend {
           { secretId: secret.id, secretStringWo: pulumi.secret(value), secretStringWoVersion: version },
           { ...this.opts, ...opts },
         );
-        return { key: `${namePrefix}${name}` };
+        return remoteRef(name);
       },
-      remoteRef: (name) => ({ key: `${namePrefix}${name}` }),
+      remoteRef,
     };
   }
 }

@@ -7,7 +7,13 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { readerRef, type SecretBackend, type SecretReader, type SecretScope } from "../cluster";
+import {
+  readerRef,
+  type RemoteRef,
+  type SecretBackend,
+  type SecretReader,
+  type SecretScope,
+} from "../cluster";
 import { controlAnnotations, managedByLabel } from "../shared/labels";
 import { addonNamespace, namespacePolicies } from "../shared/platform-namespace";
 import { denyAll } from "../shared/network-fragments";
@@ -48,6 +54,7 @@ export class KubernetesSecretBackend implements SecretBackend {
       labels: managedByLabel,
       annotations: controlAnnotations("C-SEC-1", "C-SEC-2"),
     });
+    const remoteRef = (name: string): RemoteRef => ({ key: name, property: "value" });
     return {
       boundary: namespace.metadata.name,
       grantRead: (reader: SecretReader, grantOpts) => {
@@ -93,9 +100,9 @@ export class KubernetesSecretBackend implements SecretBackend {
           { metadata: meta(name), type: "Opaque", stringData: { value: pulumi.secret(value) } },
           { ...child, ...storeOpts },
         );
-        return { key: name, property: "value" };
+        return remoteRef(name);
       },
-      remoteRef: (name) => ({ key: name, property: "value" }),
+      remoteRef,
     };
   }
 }

@@ -31,7 +31,7 @@ import { images } from "../versions";
 import { keycloakDatabase } from "./database";
 import { keycloakMeshObjects } from "./mesh";
 import { resourcesOf, restrictedContainer, restrictedPod } from "../shared/pod-security";
-import { kubectlClient, realmRepresentation, realmSettings, type RealmArgs } from "./realm";
+import { kubectlClient, realmGroupNames, realmRepresentation, realmSettings, type RealmArgs } from "./realm";
 
 export { kubectlClientId } from "./realm";
 export const keycloakNamespace = "keycloak";
@@ -344,7 +344,7 @@ function realmJob(name: string, inputs: RealmJobInputs, opts: pulumi.CustomResou
     "groups.json": JSON.stringify(
       {
         ifResourceExists: "SKIP",
-        groups: [...new Set(args.realm.groups)].sort().map((group) => ({ name: group })),
+        groups: realmGroupNames(args.realm.groups).map((group) => ({ name: group })),
       },
       null,
       2,

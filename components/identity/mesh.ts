@@ -4,6 +4,7 @@
  * neither routed nor authorized from it. Inside the namespace, Keycloak replicas, the realm job
  * and the dev database talk to each other over mTLS.
  */
+import { allowSameNamespace } from "../mesh/policies";
 import { ingressGatewayPrincipal, publicGateway } from "../tenant/mesh";
 
 export const publicPathPrefixes = ["/realms/", "/resources/"] as const;
@@ -42,11 +43,6 @@ export function keycloakMeshObjects(namespace: string, hostname: string, service
         ],
       },
     },
-    {
-      apiVersion: "security.istio.io/v1",
-      kind: "AuthorizationPolicy",
-      metadata: { name: "allow-same-namespace", namespace },
-      spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces: [namespace] } }] }] },
-    },
+    allowSameNamespace(namespace),
   ];
 }

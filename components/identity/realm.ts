@@ -191,12 +191,17 @@ export function kubectlClient() {
   };
 }
 
+/** The realm's groups: each IdP group once, sorted (C-ID-4). */
+export function realmGroupNames(groups: readonly string[]): string[] {
+  return [...new Set(groups)].sort();
+}
+
 /** The whole realm, as imported when it does not exist yet. */
 export function realmRepresentation(args: RealmArgs) {
   return {
     ...realmSettings(args),
     authenticationFlows: browserFlows(args.webAuthn),
-    groups: [...new Set(args.groups)].sort().map((name) => ({ name, path: `/${name}` })),
+    groups: realmGroupNames(args.groups).map((name) => ({ name, path: `/${name}` })),
     clients: [kubectlClient()],
   };
 }

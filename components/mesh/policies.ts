@@ -23,6 +23,16 @@ export function allowNothing() {
   };
 }
 
+/** Lets every workload of a namespace call every other one (mTLS identities of that namespace). */
+export function allowSameNamespace(namespace: string) {
+  return {
+    apiVersion: "security.istio.io/v1",
+    kind: "AuthorizationPolicy",
+    metadata: { name: "allow-same-namespace", namespace },
+    spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces: [namespace] } }] }] },
+  };
+}
+
 export function spiffePrincipal(namespace: string, serviceAccount: string): string {
   return `cluster.local/ns/${namespace}/sa/${serviceAccount}`;
 }

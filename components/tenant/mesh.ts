@@ -5,6 +5,8 @@
  * a ServiceEntry per declared host. One declaration (allowedPeers, egressHosts) drives these and
  * the NetworkPolicies.
  */
+import { allowSameNamespace } from "../mesh/policies";
+
 export const meshNamespaces = { control: "istio-system", egress: "istio-egress" } as const;
 
 export const ingressGatewayPrincipal = "cluster.local/ns/istio-ingress/sa/istio-ingressgateway";
@@ -38,12 +40,7 @@ type Manifest = {
 export function tenantMeshObjects(flows: TenantMeshFlows): Manifest[] {
   const { namespace } = flows;
   const objects: Manifest[] = [
-    {
-      apiVersion: "security.istio.io/v1",
-      kind: "AuthorizationPolicy",
-      metadata: { name: "allow-same-namespace", namespace },
-      spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces: [namespace] } }] }] },
-    },
+    allowSameNamespace(namespace),
     {
       apiVersion: "networking.istio.io/v1",
       kind: "Sidecar",
