@@ -11,6 +11,7 @@ import {
   tenantPrefixesOutsidePlatform,
 } from "./config-rules-identity";
 import { tenantCapacity } from "./capacity";
+import { chartSource } from "./config-rules-charts";
 import type { StackConfigInput } from "./config-schema";
 
 export interface ConfigProblem {
@@ -472,4 +473,5 @@ export const configRules: readonly Rule[] = [
   identityProvider,
   entraGroupsOnAzure,
   tenantCapacity,
+  chartSource,
 ];

@@ -603,6 +603,30 @@ export const stackConfigSchema = z.strictObject({
     description:
       "A kubeconfig document for the existing cluster (existing only); set it with `pulumi config set --secret`. Never printed, even in errors.",
   }),
+  charts: z
+    .strictObject({
+      localDir: z.string().min(1).optional().meta({
+        description:
+          "A folder with every pinned chart unpacked as `<chart>-<version>/` (air-gapped clusters, CI); a relative path is resolved from the project folder. Each Chart.yaml is checked against the pins before anything is registered.",
+      }),
+      repository: z
+        .string()
+        .regex(/^(https|oci):\/\/[^\s]+$/, "must be an https:// Helm repository or an oci:// registry path")
+        .optional()
+        .meta({
+          description:
+            "An internal mirror serving every pinned chart: an https:// Helm repository, or an oci:// path under which each chart is pushed by name.",
+        }),
+      acceptNearestCharts: z.boolean().optional().meta({
+        description:
+          "dev only, with localDir: accept a chart whose Chart.yaml version differs from the pin (e.g. Istio's master-branch charts say 1.0.0); each difference is logged as a warning.",
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "Where Helm releases take their charts from; unset, each chart's public repository (components/versions.ts). Set one of localDir or repository.",
+    }),
   network: z
     .strictObject({
       vpcCidr: cidr.optional().meta({ description: "VPC/VNet range, /16 to /24, host bits zero." }),

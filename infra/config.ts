@@ -3,9 +3,12 @@
  * cross-key rules, and resolve tier defaults. Nothing here registers a resource, so a bad stack
  * file fails before the graph exists, with every problem listed by its full key path.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { chartsInUse, checkLocalCharts, type ChartUsers } from "./charts";
 import type { z } from "zod";
 import type { SignatureAuthority } from "../components/image-signatures";
+import type { ChartSource } from "../components/shared/charts";
 import type { NeuVectorMode } from "../components/neuvector";
 import type { AlertPriority, AlertSink } from "../components/runtime-security";
 import type { Severity } from "../components/scanning";
@@ -132,6 +135,13 @@ export interface PlatformConfig {
   };
   readonly tenants: readonly TenantConfig[];
   readonly auditLogRetentionDays: number;
+  /** Where Helm charts come from; `source` is what every release gets (components/shared/charts.ts). */
+  readonly charts: {
+    readonly source: ChartSource;
+    readonly acceptNearestCharts: boolean;
+    /** Local charts accepted with another version than the pin (dev only), for the program to log. */
+    readonly warnings: readonly string[];
+  };
 }
 
 /** A rejected stack config. Extends RunError so `pulumi up` prints the message without a stack trace. */
@@ -177,7 +187,31 @@ export function loadConfig(raw: Record<string, unknown>, stackName: string): Pla
   }
   const problems = configRules.flatMap((rule) => rule(parsed.data));
   if (problems.length > 0) throw new ConfigError(problems, stackName, raw);
-  return resolveDefaults(parsed.data);
+  const config = resolveDefaults(parsed.data);
+  const localDir = config.charts.source.localDir;
+  if (!localDir) return config;
+  const check = checkLocalCharts(
+    localDir,
+    chartsInUse(chartUsers(config)),
+    config.charts.acceptNearestCharts,
+  );
+  if (check.problems.length > 0) throw new ConfigError(check.problems, stackName, raw);
+  return { ...config, charts: { ...config.charts, warnings: check.warnings } };
+}
+
+/** Which add-ons register a Helm release, as infra/program.ts decides it. */
+export function chartUsers(config: PlatformConfig): ChartUsers {
+  const { addons } = config;
+  return {
+    mesh: addons.mesh.enabled,
+    admission: addons.admission.enabled,
+    signatures: addons.admission.signatureVerification.enabled,
+    falco: addons.runtimeSecurity.enabled && addons.runtimeSecurity.falco,
+    neuvector: addons.runtimeSecurity.enabled && addons.runtimeSecurity.neuvector !== undefined,
+    scanning: addons.scanning.enabled,
+    monitoring: addons.monitoring.enabled,
+    externalSecrets: addons.externalSecrets.enabled,
+  };
 }
 
 function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
@@ -299,6 +333,14 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         : {}),
     })),
     auditLogRetentionDays: defaults.auditLogRetentionDays,
+    charts: {
+      source: {
+        ...(input.charts?.localDir ? { localDir: path.resolve(input.charts.localDir) } : {}),
+        ...(input.charts?.repository ? { repository: input.charts.repository } : {}),
+      },
+      acceptNearestCharts: input.charts?.acceptNearestCharts ?? false,
+      warnings: [],
+    },
   };
 }
 

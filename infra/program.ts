@@ -14,9 +14,11 @@ export async function runProgram(): Promise<Record<string, unknown>> {
   const stackName = pulumi.getStack();
   // Validation comes first: a bad stack file must fail before any resource is registered.
   const config = loadConfig(readRawConfig(pulumi.runtime.allConfig()), stackName);
+  for (const warning of config.charts.warnings) void pulumi.log.warn(warning);
   const cluster = createCluster(config, stackName);
   const platform = new ZeroTrustPlatform("platform", {
     cluster,
+    charts: config.charts.source,
     groupsPrefix: config.identity.oidcGroupsPrefix,
     platformAdminsGroup: config.identity.platformAdminsGroup,
     ...(config.identity.platformAdminsEntraGroupObjectId

@@ -12,6 +12,7 @@ import { chartRepositories, upstream } from "../versions";
 import { pinnedRelease, webhookNamespace } from "../shared/platform-namespace";
 import { constraintTemplate, templateName, templateSpecs, type TemplateSpec } from "./templates";
 import { gatekeeperValues } from "./values";
+import type { ChartSource } from "../shared/charts";
 
 export type EnforcementAction = "dryrun" | "warn" | "deny";
 
@@ -27,6 +28,8 @@ export const systemNamespaces = [
 export const constraintNames = templateSpecs.map((spec) => spec.folder);
 
 export interface AdmissionArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   /** The tier's action for every constraint (dev dryrun, staging warn, prod deny). */
   readonly enforcementAction: EnforcementAction;
@@ -77,6 +80,7 @@ export class Admission extends pulumi.ComponentResource {
         releaseName: "gatekeeper",
         upstream: upstream.gatekeeper,
         repo: chartRepositories.gatekeeper,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         timeout: 600,
         values: gatekeeperValues({

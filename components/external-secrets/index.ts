@@ -12,6 +12,7 @@ import { controlAnnotations, managedByLabel } from "../shared/labels";
 import { pinnedRelease, webhookNamespace } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { externalSecretsValues } from "./values";
+import type { ChartSource } from "../shared/charts";
 
 export const externalSecretsNamespace = "external-secrets";
 export const platformStoreName = "platform-vault";
@@ -19,6 +20,8 @@ export const platformReaderServiceAccount = "platform-vault-reader";
 export const externalSecretsApiVersion = "external-secrets.io/v1";
 
 export interface ExternalSecretsArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   /** How often each ExternalSecret re-reads the vault, e.g. "15m" (C-SEC-4). */
   readonly refreshInterval: string;
@@ -62,6 +65,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         releaseName: "external-secrets",
         upstream: upstream.externalSecrets,
         repo: chartRepositories.externalSecrets,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         values: externalSecretsValues({ replicas: args.replicas }),
       },

@@ -13,6 +13,7 @@ import type { ClusterHandle } from "../cluster";
 import { controlAnnotations } from "../shared/labels";
 import { pinnedRelease, webhookNamespace } from "../shared/platform-namespace";
 import { chartRepositories, images, upstream } from "../versions";
+import type { ChartSource } from "../shared/charts";
 
 export const signatureNamespace = "cosign-system";
 /** Tenant namespaces carry this label; the verifier judges only labelled namespaces. */
@@ -30,6 +31,8 @@ export type SignatureAuthority =
     };
 
 export interface ImageSignaturesArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   /** enforce rejects unsigned images; warn admits them with a warning (dev only). */
   readonly mode: "enforce" | "warn";
@@ -69,6 +72,7 @@ export class ImageSignatures extends pulumi.ComponentResource {
         releaseName: "policy-controller",
         upstream: upstream.policyController,
         repo: chartRepositories.policyController,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         values: policyControllerValues(args),
       },

@@ -20,6 +20,7 @@ import { egressGateway, egressRoutes, publicGateway } from "./gateways";
 import { egressGatewayPolicies, ingressGatewayPolicies } from "./network-policies";
 import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
 import { cniValues, gatewayValues, istiodValues } from "./values";
+import { releaseChart, type ChartSource } from "../shared/charts";
 
 export { istioRootNamespace, spiffePrincipal } from "./policies";
 
@@ -27,6 +28,8 @@ export const ingressNamespace = "istio-ingress";
 export const egressNamespace = "istio-egress";
 
 export interface MeshArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   readonly istiodReplicas: number;
   /** Workload certificate lifetime, e.g. "12h" (C-MESH-5). */
@@ -86,9 +89,7 @@ export class Mesh extends pulumi.ComponentResource {
         `${name}-${id}`,
         {
           name: id,
-          chart: chart.chart,
-          version: chart.chartVersion,
-          repositoryOpts: { repo: chartRepositories.istio },
+          ...releaseChart(chart, chartRepositories.istio, args.charts),
           namespace,
           createNamespace: false,
           atomic: true,

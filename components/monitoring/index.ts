@@ -15,10 +15,13 @@ import { allPods, apiServerAndHttpsEgress, denyAll, sameNamespace } from "../sha
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { securityAlertRules } from "./rules";
+import type { ChartSource } from "../shared/charts";
 
 export const monitoringNamespace = "monitoring";
 
 export interface MonitoringArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   readonly tier: string;
   /** How long Prometheus keeps metrics, including Gatekeeper audit results (C-RT-4). */
@@ -111,6 +114,7 @@ export class Monitoring extends pulumi.ComponentResource {
         releaseName: "kube-prometheus-stack",
         upstream: upstream.kubePrometheusStack,
         repo: chartRepositories.kubePrometheusStack,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         values: monitoringValues(args),
       },

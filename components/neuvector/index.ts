@@ -16,11 +16,14 @@ import {
 } from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
+import type { ChartSource } from "../shared/charts";
 
 export const neuvectorNamespace = "neuvector";
 export type NeuVectorMode = "Discover" | "Monitor" | "Protect";
 
 export interface NeuVectorArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   readonly mode: NeuVectorMode;
   readonly controllerReplicas: number;
@@ -57,6 +60,7 @@ export class NeuVector extends pulumi.ComponentResource {
         releaseName: "neuvector",
         upstream: upstream.neuvector,
         repo: chartRepositories.neuvector,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         values: neuvectorValues(args),
       },

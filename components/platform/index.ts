@@ -10,6 +10,7 @@ import { ExternalSecrets } from "../external-secrets";
 import { Keycloak, keycloakNamespace, type KeycloakArgs } from "../identity";
 import { PlatformAdmins } from "../identity/rbac";
 import type { ClusterHandle } from "../cluster";
+import type { ChartSource } from "../shared/charts";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
 import { ingressNamespace, Mesh, type MeshArgs } from "../mesh";
 import { Monitoring, type MonitoringArgs } from "../monitoring";
@@ -37,6 +38,8 @@ export interface TenantSpec {
 
 export interface ZeroTrustPlatformArgs {
   readonly cluster: ClusterHandle;
+  /** Where every Helm release takes its chart from: public repositories unless set. */
+  readonly charts?: ChartSource;
   readonly tenants: readonly TenantSpec[];
   /** Prefix the API server adds to OIDC group claims; tenant RoleBindings use it. */
   readonly groupsPrefix: string;
@@ -76,6 +79,7 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
         {
           ...args.admission,
           cluster: args.cluster,
+          charts: args.charts,
           meshNamespaces: args.tenants.map((t) => t.name),
           // Node agents (Falco, NeuVector's enforcer) need host access; the pod-security rule skips only them.
           podSecurityExemptNamespaces: [
@@ -89,12 +93,12 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
     if (args.signatures) {
       new ImageSignatures(
         "image-signatures",
-        { ...args.signatures, cluster: args.cluster },
+        { ...args.signatures, cluster: args.cluster, charts: args.charts },
         { parent: this },
       );
     }
     const mesh = args.mesh
-      ? new Mesh("mesh", { ...args.mesh, cluster: args.cluster }, { parent: this })
+      ? new Mesh("mesh", { ...args.mesh, cluster: args.cluster, charts: args.charts }, { parent: this })
       : undefined;
     new PlatformAdmins(
       "platform-admins",
@@ -110,6 +114,7 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
           {
             ...args.externalSecrets,
             cluster: args.cluster,
+            charts: args.charts,
             // Only the namespaces that hold platform secrets may use the platform store.
             platformNamespaces: [keycloakNamespace, ingressNamespace],
           },
@@ -145,20 +150,32 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
       );
     }
     if (args.neuvector) {
-      new NeuVector("neuvector", { ...args.neuvector, cluster: args.cluster }, { parent: this });
+      new NeuVector(
+        "neuvector",
+        { ...args.neuvector, cluster: args.cluster, charts: args.charts },
+        { parent: this },
+      );
     }
     if (args.monitoring) {
-      new Monitoring("monitoring", { ...args.monitoring, cluster: args.cluster }, { parent: this });
+      new Monitoring(
+        "monitoring",
+        { ...args.monitoring, cluster: args.cluster, charts: args.charts },
+        { parent: this },
+      );
     }
     if (args.runtimeSecurity) {
       new RuntimeSecurity(
         "runtime-security",
-        { ...args.runtimeSecurity, cluster: args.cluster },
+        { ...args.runtimeSecurity, cluster: args.cluster, charts: args.charts },
         { parent: this },
       );
     }
     if (args.scanning) {
-      new Scanning("scanning", { ...args.scanning, cluster: args.cluster }, { parent: this });
+      new Scanning(
+        "scanning",
+        { ...args.scanning, cluster: args.cluster, charts: args.charts },
+        { parent: this },
+      );
     }
     const outbound = outboundPeers(args.tenants);
     const tenants = args.tenants.map(

@@ -21,6 +21,7 @@ import {
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { falcoValues, type AlertPriority, type AlertSink } from "./values";
+import type { ChartSource } from "../shared/charts";
 
 export { parseEventHubId, type AlertPriority, type AlertSink } from "./values";
 
@@ -28,6 +29,8 @@ export const falcoNamespace = "falco";
 export const sidekickServiceAccount = "falco-falcosidekick";
 
 export interface RuntimeSecurityArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   readonly sinks: readonly AlertSink[];
   readonly minimumPriority: AlertPriority;
@@ -102,6 +105,7 @@ export class RuntimeSecurity extends pulumi.ComponentResource {
         releaseName: "falco",
         upstream: upstream.falco,
         repo: chartRepositories.falco,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         values: falcoValues({
           sinks: args.sinks,

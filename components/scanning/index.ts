@@ -18,12 +18,15 @@ import {
 import { addonNamespace, namespacePolicies, pinnedRelease } from "../shared/platform-namespace";
 import { chartRepositories, upstream } from "../versions";
 import { trivyOperatorValues, type Severity } from "./values";
+import type { ChartSource } from "../shared/charts";
 
 export { severitiesFrom, type Severity } from "./values";
 
 export const scanningNamespace = "trivy-system";
 
 export interface ScanningArgs {
+  /** Where the Helm charts come from (public repositories unless set; components/shared/charts.ts). */
+  readonly charts?: ChartSource;
   readonly cluster: ClusterHandle;
   /** Lowest severity reported (prod: HIGH). */
   readonly severity: Severity;
@@ -59,6 +62,7 @@ export class Scanning extends pulumi.ComponentResource {
         releaseName: "trivy-operator",
         upstream: upstream.trivyOperator,
         repo: chartRepositories.trivyOperator,
+        charts: args.charts,
         namespace: namespace.metadata.name,
         values: trivyOperatorValues({
           severity: args.severity,

@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { podSecurityStandardVersion, type UpstreamRelease } from "../versions";
+import { releaseChart, type ChartSource } from "./charts";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "./labels";
 import { webhookNetworkPolicies, type WebhookPolicyArgs } from "./webhook-network-policies";
 
@@ -75,7 +76,9 @@ export interface PinnedReleaseArgs {
   /** The Helm release name. */
   readonly releaseName: string;
   readonly upstream: Pick<UpstreamRelease, "chart" | "chartVersion">;
+  /** The chart's public repository, used unless `charts` names a local folder or a mirror. */
   readonly repo: string;
+  readonly charts?: ChartSource;
   readonly namespace: pulumi.Input<string>;
   readonly values: Record<string, unknown>;
   /** Seconds Helm waits for the release to become ready. */
@@ -92,9 +95,7 @@ export function pinnedRelease(
     name,
     {
       name: args.releaseName,
-      chart: args.upstream.chart,
-      version: args.upstream.chartVersion,
-      repositoryOpts: { repo: args.repo },
+      ...releaseChart(args.upstream, args.repo, args.charts),
       namespace: args.namespace,
       createNamespace: false,
       atomic: true,
