@@ -286,3 +286,89 @@ export const managedPostgres = {
   awsParameterFamily: "postgres17",
   azureVersion: "17",
 } as const;
+
+/**
+ * The real-engine e2e's tools (`npm run engine:tools`, scripts/engine/tools.ts): the Pulumi CLI,
+ * its Node.js language host and the Kubernetes provider plugin, and a Kubernetes control plane
+ * (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubectl) with kwok for simulated
+ * nodes. Each is built from a wrapper module in engine/modules/<name> (our own go.mod; no upstream
+ * code), whose go.mod must require `module` at `version` (tests/engine-tools.test.ts). `release`
+ * says whether the build is the named upstream release or a nearest build, and why.
+ */
+export interface EngineTool {
+  readonly module: string;
+  readonly version: string;
+  /** Command name → the package (import path) it is built from. */
+  readonly commands: Readonly<Record<string, string>>;
+  readonly ldflags?: string;
+  readonly release: true | { readonly nearest: string };
+}
+
+const kubernetesVersionFlags = (version: string) => {
+  const [major, minor] = version.replace(/^v/, "").split(".");
+  return ["gitVersion=" + version, "gitMajor=" + major, "gitMinor=" + minor]
+    .map((flag) => `-X k8s.io/component-base/version.${flag}`)
+    .join(" ");
+};
+
+export const engineTools = {
+  pulumi: {
+    module: "github.com/pulumi/pulumi/pkg/v3",
+    version: "v3.274.1",
+    commands: { pulumi: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" },
+    ldflags: "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.274.1",
+    release: true,
+  },
+  "language-nodejs": {
+    module: "github.com/pulumi/pulumi/sdk/v3",
+    version: "v3.68.0",
+    commands: {
+      "pulumi-language-nodejs": "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+    },
+    ldflags: "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v3.68.0",
+    release: {
+      nearest:
+        "the host's own module (sdk/nodejs) is not served here; sdk/v3 v3.68.0 is the newest release that still carries nodejs/cmd/pulumi-language-nodejs",
+    },
+  },
+  "kubernetes-provider": {
+    module: "github.com/pulumi/pulumi-kubernetes/provider/v4",
+    version: "v4.0.0-20260115033456-f47bc2d6f199",
+    commands: {
+      "pulumi-resource-kubernetes":
+        "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes",
+    },
+    ldflags:
+      "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=4.0.0-20260115033456-f47bc2d6f199",
+    release: {
+      nearest:
+        "the module proxy serves provider/v4 only at this master-branch pseudo-version (2026-01-15), not at the 4.34.2 release @pulumi/kubernetes names",
+    },
+  },
+  etcd: {
+    module: "go.etcd.io/etcd/server/v3",
+    version: "v3.6.16",
+    commands: { etcd: "go.etcd.io/etcd/server/v3" },
+    ldflags: "",
+    release: true,
+  },
+  kubernetes: {
+    module: "k8s.io/kubernetes",
+    version: "v1.35.4",
+    commands: {
+      "kube-apiserver": "k8s.io/kubernetes/cmd/kube-apiserver",
+      "kube-controller-manager": "k8s.io/kubernetes/cmd/kube-controller-manager",
+      "kube-scheduler": "k8s.io/kubernetes/cmd/kube-scheduler",
+      kubectl: "k8s.io/kubernetes/cmd/kubectl",
+    },
+    ldflags: kubernetesVersionFlags("v1.35.4"),
+    release: true,
+  },
+  kwok: {
+    module: "sigs.k8s.io/kwok",
+    version: "v0.8.0",
+    commands: { kwok: "sigs.k8s.io/kwok/cmd/kwok" },
+    ldflags: "",
+    release: true,
+  },
+} as const satisfies Record<string, EngineTool>;

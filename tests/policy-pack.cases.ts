@@ -560,9 +560,9 @@ export const switchOffs: readonly SwitchOff[] = [
   {
     policy: "secretsmanager-cmk",
     stack: "aws-prod",
-    what: "Keycloak's admin password secret loses its CMK",
+    what: "Keycloak's database password secret loses its CMK",
     transformation: edit(t.smSecret, "kmsKeyId", undefined, (_p, name) =>
-      name.includes("keycloak-admin-password"),
+      name.includes("keycloak-db-password"),
     ),
   },
   {

@@ -88,6 +88,7 @@ export class Admission extends pulumi.ComponentResource {
           auditIntervalSeconds: args.auditIntervalSeconds ?? 60,
           webhookFailOpen: args.webhookFailOpen ?? false,
           exemptNamespaces: systemNamespaces,
+          webhookExemptNamespaces: systemNamespaces.filter((ns) => ns !== gatekeeperNamespace),
         }),
       },
       child,

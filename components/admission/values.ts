@@ -8,6 +8,8 @@ export interface GatekeeperValuesArgs {
   /** Weakens C-ADM-1: requests pass when Gatekeeper is unreachable. dev only. */
   readonly webhookFailOpen: boolean;
   readonly exemptNamespaces: readonly string[];
+  /** Namespaces the API server never sends to the webhook (by their immutable name label). */
+  readonly webhookExemptNamespaces: readonly string[];
 }
 
 export function gatekeeperValues(args: GatekeeperValuesArgs): Record<string, unknown> {
@@ -19,6 +21,16 @@ export function gatekeeperValues(args: GatekeeperValuesArgs): Record<string, unk
     // The chart's default is Ignore (fail open); the blueprint fails closed unless dev says otherwise.
     validatingWebhookFailurePolicy: args.webhookFailOpen ? "Ignore" : "Fail",
     validatingWebhookTimeoutSeconds: 5,
+    // A fail-closed webhook over kube-system deadlocks the cluster when Gatekeeper is down (its
+    // own pods, DNS and the CNI cannot be recreated). The `admission.gatekeeper.sh/ignore` label
+    // would need someone to label kube-system; `kubernetes.io/metadata.name` is set by the API
+    // server on every namespace and cannot be changed, so the chart's NotIn on it exempts exactly
+    // these. Upstream: gatekeeper v3.23.1 website/docs/failing-closed.md ("exempting kube-system
+    // is a good starting place") and charts/gatekeeper/templates/…-validatingwebhookconfiguration
+    // (the release namespace is always added to this list).
+    validatingWebhookExemptNamespacesLabels: {
+      "kubernetes.io/metadata.name": [...args.webhookExemptNamespaces],
+    },
     // No mutation: admission only accepts or rejects, so what is deployed is what was written.
     disableMutation: true,
     emitAdmissionEvents: true,

@@ -143,7 +143,65 @@ export class ExternalSecrets extends pulumi.ComponentResource {
       { ...opts, dependsOn: [this.ready, ...(args.dependsOn ?? [])] },
     );
   }
+
+  /**
+   * A Secret of random values made in the cluster by External Secrets' Password generator (one
+   * unique value per key): the values never pass through the program, the Pulumi state or a vault
+   * (C-SEC-4). A generator makes a new value on every sync, so the Secret is created once and
+   * never refreshed (`refreshPolicy: CreatedOnce`); deleting it makes a new one. Upstream:
+   * external-secrets v1.3.2 docs/api/generator/password.md and the ExternalSecret CRD's
+   * spec.refreshPolicy.
+   */
+  generatedSecret(
+    name: string,
+    args: { namespace: pulumi.Input<string>; secretName: string; keys: readonly string[] },
+    opts: pulumi.CustomResourceOptions,
+  ): k8s.apiextensions.CustomResource {
+    const metadata = {
+      name: args.secretName,
+      namespace: args.namespace,
+      labels: managedByLabel,
+      annotations: controlAnnotations("C-SEC-4"),
+    };
+    const generator = new k8s.apiextensions.CustomResource(
+      `${name}-generator`,
+      {
+        apiVersion: passwordGeneratorApiVersion,
+        kind: "Password",
+        metadata,
+        // Letters and digits only: the values go into JDBC settings and env without quoting.
+        spec: { length: 32, digits: 8, symbols: 0, allowRepeat: true, secretKeys: [...args.keys] },
+      },
+      { ...opts, dependsOn: [this.ready] },
+    );
+    return new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: externalSecretsApiVersion,
+        kind: "ExternalSecret",
+        metadata,
+        spec: {
+          refreshPolicy: "CreatedOnce",
+          target: { name: args.secretName, creationPolicy: "Owner" },
+          dataFrom: [
+            {
+              sourceRef: {
+                generatorRef: {
+                  apiVersion: passwordGeneratorApiVersion,
+                  kind: "Password",
+                  name: args.secretName,
+                },
+              },
+            },
+          ],
+        },
+      },
+      { ...opts, dependsOn: [generator] },
+    );
+  }
 }
+
+const passwordGeneratorApiVersion = "generators.external-secrets.io/v1alpha1";
 
 export interface ExternalSecretArgs {
   readonly namespace: pulumi.Input<string>;

@@ -17,7 +17,8 @@ export interface KeycloakDatabaseArgs {
   readonly cluster: ClusterHandle;
   readonly mode: "in-cluster" | "managed";
   readonly namespace: pulumi.Input<string>;
-  readonly password: pulumi.Output<string>;
+  /** A managed server's password (an in-cluster Postgres reads its own from credentialsSecret). */
+  readonly password?: pulumi.Output<string>;
   /** Bumped to rotate the password (write-only inputs are not diffed). */
   readonly passwordVersion: number;
   /** Secret (synced from the vault) holding the password under `db-password`. */
@@ -43,6 +44,7 @@ export function keycloakDatabase(
         `a managed Keycloak database needs a cloud cluster; "${args.cluster.kind}" offers none`,
       );
     }
+    if (!args.password) throw new Error("a managed Keycloak database needs its generated password");
     const db = args.cluster.databases.postgres(
       {
         name: "keycloak",

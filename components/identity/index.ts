@@ -3,8 +3,9 @@
  * as a Deployment we own (why not the operator or a chart: docs/identity.md), 2+ replicas with
  * a PodDisruptionBudget above dev, clustered through its database (jdbc-ping), restricted pod
  * security with a read-only root filesystem, health probes on the management port, inside the
- * mesh (mTLS, and TLS at the ingress gateway). Its admin and database passwords are generated,
- * written to the vault and delivered back by External Secrets; they never appear in plain text.
+ * mesh (mTLS, and TLS at the ingress gateway). Its admin password (and an in-cluster database's)
+ * is generated in the cluster by External Secrets; a managed database's password is generated
+ * here, written to the vault and the server through write-only inputs and synced back.
  * The realm is applied by an in-cluster job (realm.ts, apply-realm.sh), so the admin API is never
  * reachable from outside the cluster.
  */
@@ -36,6 +37,8 @@ import { kubectlClient, realmGroupNames, realmRepresentation, realmSettings, typ
 export { kubectlClientId } from "./realm";
 export const keycloakNamespace = "keycloak";
 const credentialsSecret = "keycloak-credentials";
+/** The bootstrap admin's password, generated in the cluster. */
+const adminSecret = "keycloak-admin";
 const adminUser = "zt-admin";
 
 export interface KeycloakArgs {
@@ -70,44 +73,50 @@ export class Keycloak extends pulumi.ComponentResource {
     );
     networkPolicies(name, namespace.metadata.name, child);
 
-    // Generated here, kept as Pulumi secrets, stored in the vault, synced back by External Secrets.
-    const password = (id: string) =>
-      new random.RandomPassword(
-        `${name}-${id}`,
-        // A new credentialsVersion regenerates the value, and as the write-only inputs' version it
-        // makes the vault and the database take the new value (write-only inputs are not diffed).
-        { length: 32, special: false, keepers: { version: String(args.credentialsVersion) } },
-        { parent: this },
-      ).result;
-    const adminPassword = password("admin-password");
-    const dbPassword = password("db-password");
-    const scope = args.secrets.platformScope;
-    const credentials = args.secrets.platformSecret(
-      `${name}-credentials`,
-      {
-        namespace: namespace.metadata.name,
-        secretName: credentialsSecret,
-        data: [
-          {
-            secretKey: "admin-password",
-            remoteRef: scope.storeSecret(
-              "keycloak-admin-password",
-              { value: adminPassword, version: args.credentialsVersion },
-              { parent: this },
-            ),
-          },
-          {
-            secretKey: "db-password",
-            remoteRef: scope.storeSecret(
-              "keycloak-db-password",
-              { value: dbPassword, version: args.credentialsVersion },
-              { parent: this },
-            ),
-          },
-        ],
-      },
+    // Generated in the cluster, so no value passes through the program or the state (C-SEC-4):
+    // the bootstrap admin password always, and the database password of the in-cluster Postgres,
+    // which reads it from the same Secret. Only a managed database's password must exist before
+    // the server does; it is generated here and reaches the cloud and the vault through
+    // write-only inputs (never in state), then syncs back from the vault.
+    const admin = args.secrets.generatedSecret(
+      `${name}-admin`,
+      { namespace: namespace.metadata.name, secretName: adminSecret, keys: ["admin-password"] },
       child,
     );
+    const managed = args.database === "managed";
+    const dbPassword = managed
+      ? new random.RandomPassword(
+          `${name}-db-password`,
+          // A new credentialsVersion regenerates the value, and as the write-only inputs' version it
+          // makes the vault and the database take the new value (write-only inputs are not diffed).
+          { length: 32, special: false, keepers: { version: String(args.credentialsVersion) } },
+          { parent: this },
+        ).result
+      : undefined;
+    const credentials = dbPassword
+      ? args.secrets.platformSecret(
+          `${name}-credentials`,
+          {
+            namespace: namespace.metadata.name,
+            secretName: credentialsSecret,
+            data: [
+              {
+                secretKey: "db-password",
+                remoteRef: args.secrets.platformScope.storeSecret(
+                  "keycloak-db-password",
+                  { value: dbPassword, version: args.credentialsVersion },
+                  { parent: this },
+                ),
+              },
+            ],
+          },
+          child,
+        )
+      : args.secrets.generatedSecret(
+          `${name}-credentials`,
+          { namespace: namespace.metadata.name, secretName: credentialsSecret, keys: ["db-password"] },
+          child,
+        );
 
     const db = keycloakDatabase(
       name,
@@ -115,7 +124,7 @@ export class Keycloak extends pulumi.ComponentResource {
         cluster: args.cluster,
         mode: args.database,
         namespace: namespace.metadata.name,
-        password: dbPassword,
+        ...(dbPassword ? { password: dbPassword } : {}),
         passwordVersion: args.credentialsVersion,
         credentialsSecret,
         highAvailability: args.production,
@@ -166,7 +175,7 @@ export class Keycloak extends pulumi.ComponentResource {
       { name: "KC_BOOTSTRAP_ADMIN_USERNAME", value: adminUser },
       {
         name: "KC_BOOTSTRAP_ADMIN_PASSWORD",
-        valueFrom: { secretKeyRef: { name: credentialsSecret, key: "admin-password" } },
+        valueFrom: { secretKeyRef: { name: adminSecret, key: "admin-password" } },
       },
       { name: "KC_HOSTNAME", value: `https://${args.hostname}` },
       // The admin console answers only on the in-cluster address, which no gateway routes.
@@ -261,7 +270,7 @@ export class Keycloak extends pulumi.ComponentResource {
           },
         },
       },
-      { ...child, dependsOn: [credentials, args.meshReady] },
+      { ...child, dependsOn: [credentials, admin, args.meshReady] },
     );
     if (args.replicas > 1) {
       new k8s.policy.v1.PodDisruptionBudget(
@@ -415,7 +424,7 @@ function realmJob(name: string, inputs: RealmJobInputs, opts: pulumi.CustomResou
               {
                 name: "credentials",
                 secret: {
-                  secretName: credentialsSecret,
+                  secretName: adminSecret,
                   items: [{ key: "admin-password", path: "admin-password" }],
                 },
               },

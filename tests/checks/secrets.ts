@@ -146,11 +146,24 @@ export function checkVaultHardening(graph: ResourceGraph): string[] {
 export function checkRefresh(graph: ResourceGraph): string[] {
   const externalSecrets = graph.ofType(types.externalSecret);
   if (externalSecrets.length === 0) return ["no ExternalSecrets"];
-  return externalSecrets.flatMap((es) =>
-    /^[1-9][0-9]*(m|h)$/.test(String(at(es.inputs, "spec.refreshInterval")))
+  return externalSecrets.flatMap((es) => {
+    // A generator makes a new value on every sync: a generated Secret must be made once only,
+    // or every refresh would replace a live password (ESO's spec.refreshPolicy: CreatedOnce).
+    if (generatorBacked(es)) {
+      return at(es.inputs, "spec.refreshPolicy") === "CreatedOnce"
+        ? []
+        : [`${es.name}: a generated Secret is re-generated on refresh`];
+    }
+    return /^[1-9][0-9]*(m|h)$/.test(String(at(es.inputs, "spec.refreshInterval")))
       ? []
-      : [`${es.name}: no refresh interval`],
-  );
+      : [`${es.name}: no refresh interval`];
+  });
+}
+
+/** An ExternalSecret whose values come from a generator in the cluster, not from a vault. */
+export function generatorBacked(es: CapturedResource): boolean {
+  const dataFrom = (at(es.inputs, "spec.dataFrom") ?? []) as unknown[];
+  return dataFrom.some((item) => at(item, "sourceRef.generatorRef") !== undefined);
 }
 
 /** C-SEC-4: no generated secret value in any input that is not marked secret. */
