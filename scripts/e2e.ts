@@ -1,0 +1,253 @@
+/**
+ * npm run e2e: the real Pulumi engine runs the program on the e2e stack against a real
+ * Kubernetes control plane on loopback (scripts/engine/control-plane.ts): preview, up, a second
+ * preview that must show no changes, a config change (a second tenant with a peer and an egress
+ * host) applied with up, then destroy and a check that nothing the program created is left in the
+ * API server. The policy pack runs in the engine on the first preview. Every process is stopped
+ * by PID, also on failure. Tools come from `npm run engine:tools` and `npm run tools` (charts).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chartsInUse } from "../infra/charts";
+import { chartUsers } from "../infra/config";
+import { resolvedStackConfig, repoRoot } from "../tests/harness/run";
+import { upstream, engineTools, type UpstreamRelease } from "../components/versions";
+import { localChartDir } from "../components/shared/charts";
+import { engineCommands, engineToolDir } from "./engine/tools";
+import { startControlPlane, type ControlPlane } from "./engine/control-plane";
+import { preparedChartDir, preparedNearestChartDir } from "./verify/upstream";
+
+const stack = "e2e";
+const timings: Record<string, number> = {};
+
+function step(label: string) {
+  console.log(`\n==> ${label}`);
+}
+
+function timed<T>(label: string, fn: () => T): T {
+  const started = Date.now();
+  try {
+    return fn();
+  } finally {
+    timings[label] = Math.round((Date.now() - started) / 100) / 10;
+    console.log(`    (${label}: ${timings[label]} s)`);
+  }
+}
+
+/** The charts the e2e stack installs, as a local chart folder of links into the tools cache. */
+function chartFolder(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const charts = chartsInUse(chartUsers(resolvedStackConfig(stack)));
+  const byChart = new Map<string, UpstreamRelease>(Object.values(upstream).map((u) => [u.chart, u]));
+  for (const chart of charts) {
+    const pinned = byChart.get(chart.chart)!;
+    const source =
+      typeof pinned.chartDir === "string"
+        ? preparedChartDir(pinned)
+        : pinned.nearestChart
+          ? preparedNearestChartDir(pinned, pinned.nearestChart)
+          : undefined;
+    if (!source || !fs.existsSync(path.join(source, "Chart.yaml"))) {
+      throw new Error(
+        `no offline chart for ${chart.chart} ${chart.chartVersion}; run npm run tools (or switch its add-on off in stacks/Pulumi.e2e.yaml)`,
+      );
+    }
+    fs.symlinkSync(source, localChartDir(dir, chart));
+  }
+  return dir;
+}
+
+/** A project folder beside the checkout: Pulumi.yaml plus the plugins the engine must use. */
+function projectFolder(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const project = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
+  const plugins = [
+    "plugins:",
+    "  providers:",
+    `    - name: kubernetes`,
+    `      path: ${path.join(engineToolDir("kubernetes-provider"), "bin")}`,
+    "  languages:",
+    `    - name: nodejs`,
+    `      path: ${path.join(engineToolDir("language-nodejs"), "bin")}`,
+    "",
+  ].join("\n");
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `${project.trimEnd()}\n${plugins}`);
+  for (const entry of ["infra", "components", "controls", "node_modules", "package.json", "tsconfig.json"]) {
+    fs.symlinkSync(path.join(repoRoot, entry), path.join(dir, entry));
+  }
+  fs.mkdirSync(path.join(dir, "stacks"));
+  fs.copyFileSync(
+    path.join(repoRoot, "stacks", `Pulumi.${stack}.yaml`),
+    path.join(dir, "stacks", `Pulumi.${stack}.yaml`),
+  );
+  return dir;
+}
+
+function pulumi(env: NodeJS.ProcessEnv, cwd: string, args: string[], log: string): string {
+  const result = spawnSync(engineCommands()["pulumi"]!, [...args, "--non-interactive"], {
+    cwd,
+    env,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  fs.appendFileSync(log, `\n$ pulumi ${args.join(" ")}\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0) {
+    throw new Error(
+      `pulumi ${args.join(" ")} failed (exit ${result.status}); log: ${log}\n${tail(result.stdout + result.stderr)}`,
+    );
+  }
+  return result.stdout;
+}
+
+const tail = (text: string) => text.trim().split("\n").slice(-40).join("\n");
+
+/** Everything the program labels as its own, namespaced or not, still in the API server. */
+function leftovers(plane: ControlPlane): string[] {
+  const kinds = plane
+    .kubectl(["api-resources", "--verbs=list", "-o", "name"])
+    .trim()
+    .split("\n")
+    .filter((k) => k && !k.startsWith("events"));
+  const out = plane.kubectl([
+    "get",
+    kinds.join(","),
+    "-A",
+    "-l",
+    "app.kubernetes.io/managed-by=zt-blueprint",
+    "-o",
+    "name",
+    "--ignore-not-found",
+  ]);
+  return out.trim().split("\n").filter(Boolean);
+}
+
+async function main(): Promise<void> {
+  const commands = engineCommands();
+  const missing = Object.entries(commands).filter(([, file]) => !fs.existsSync(file));
+  if (missing.length > 0)
+    throw new Error(`engine tools missing (${missing.map(([c]) => c).join(", ")}); run npm run engine:tools`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "zt-e2e-"));
+  const log = path.join(work, "pulumi.log");
+  console.log(`e2e work folder: ${work}`);
+  for (const [name, tool] of Object.entries(engineTools)) {
+    console.log(
+      `  ${name} ${tool.version}${tool.release === true ? "" : ` (nearest build: ${tool.release.nearest})`}`,
+    );
+  }
+  const kwokDir = spawnSync(
+    "go",
+    ["mod", "download", "-json", `${engineTools.kwok.module}@${engineTools.kwok.version}`],
+    {
+      cwd: path.join(repoRoot, "engine", "modules", "kwok"),
+      encoding: "utf8",
+    },
+  );
+  const plane = await startControlPlane({
+    dir: path.join(work, "cluster"),
+    commands,
+    kwokModuleDir: (JSON.parse(kwokDir.stdout) as { Dir: string }).Dir,
+    nodes: 3,
+  });
+  let failed = false;
+  try {
+    // No provisioner on simulated nodes: the in-cluster Postgres claims this volume.
+    plane.kubectl(["apply", "-f", writeVolume(work)]);
+    const project = projectFolder(path.join(work, "project"));
+    const charts = chartFolder(path.join(work, "charts"));
+    const binDirs = (["pulumi", "language-nodejs", "kubernetes-provider"] as const).map((t) =>
+      path.join(engineToolDir(t), "bin"),
+    );
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: [...binDirs, path.dirname(process.execPath), process.env["PATH"]].join(path.delimiter),
+      PULUMI_HOME: path.join(work, "pulumi-home"),
+      PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "zt-e2e-not-a-secret",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      KUBECONFIG: plane.kubeconfig,
+    };
+    fs.mkdirSync(path.join(work, "state"));
+    const run = (args: string[]) => pulumi(env, project, args, log);
+    step("stack and config");
+    run(["login", env["PULUMI_BACKEND_URL"]!]);
+    run(["stack", "init", stack]);
+    run(["config", "set", "--path", "zt-blueprint:charts.localDir", charts]);
+    run(["config", "set", "--path", "zt-blueprint:charts.acceptNearestCharts", "true"]);
+    const pack = (tier: string) => [
+      "--policy-pack",
+      path.join(repoRoot, "policy-packs", "zero-trust"),
+      "--policy-pack-config",
+      path.join(repoRoot, "policy-packs", "zero-trust", "config", `${tier}.json`),
+    ];
+    step("pulumi preview, with the zero-trust policy pack at the stack's tier (dev)");
+    timed("preview", () => run(["preview", "--stack", stack, ...pack("dev")]));
+    step("the same preview with the prod-tier pack config must fail on a mandatory violation");
+    const refused = pulumiOutcome(env, project, ["preview", "--stack", stack, ...pack("prod")], log);
+    if (refused.status === 0 || !/mandatory/i.test(refused.output)) {
+      throw new Error(
+        `the prod-tier policy pack did not block the dev-tier e2e stack:\n${tail(refused.output)}`,
+      );
+    }
+    console.log(
+      tail(
+        refused.output
+          .split("\n")
+          .filter((l) => /mandatory|\[mandatory\]/i.test(l))
+          .join("\n"),
+      ),
+    );
+    step("pulumi up");
+    timed("up", () => run(["up", "--yes", "--skip-preview", "--stack", stack]));
+    step("pulumi preview --expect-no-changes");
+    timed("second preview", () => run(["preview", "--expect-no-changes", "--stack", stack]));
+    step("config change: a second tenant with a peer and an egress host");
+    run(["config", "set", "--path", "zt-blueprint:tenants[1].name", "payments"]);
+    run(["config", "set", "--path", "zt-blueprint:tenants[1].idpGroup", "team-payments"]);
+    run(["config", "set", "--path", "zt-blueprint:tenants[1].allowedPeers[0]", "storefront"]);
+    run(["config", "set", "--path", "zt-blueprint:tenants[1].egressHosts[0]", "api.stripe.com"]);
+    timed("up (added tenant)", () => run(["up", "--yes", "--skip-preview", "--stack", stack]));
+    const namespaces = plane.kubectl(["get", "namespaces", "-o", "name"]);
+    if (!namespaces.includes("namespace/payments"))
+      throw new Error("the added tenant's namespace was not created");
+    step("pulumi destroy");
+    timed("destroy", () => run(["destroy", "--yes", "--stack", stack]));
+    const left = leftovers(plane);
+    if (left.length > 0) throw new Error(`objects left after destroy:\n${left.join("\n")}`);
+    console.log("nothing the program created is left in the API server");
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    await plane.stop();
+    fs.writeFileSync(path.join(repoRoot, "out", "e2e-timings.json"), JSON.stringify(timings, null, 2));
+    console.log(`\ntimings (s): ${JSON.stringify(timings)}${failed ? `\nkept for inspection: ${work}` : ""}`);
+    if (!failed) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function writeVolume(work: string): string {
+  const file = path.join(work, "postgres-volume.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "PersistentVolume",
+      metadata: { name: "e2e-postgres" },
+      spec: {
+        capacity: { storage: "5Gi" },
+        accessModes: ["ReadWriteOnce"],
+        persistentVolumeReclaimPolicy: "Retain",
+        hostPath: { path: path.join(work, "volume") },
+      },
+    }),
+  );
+  return file;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
