@@ -85,7 +85,7 @@ function projectFolder(dir: string): string {
   return dir;
 }
 
-function pulumi(env: NodeJS.ProcessEnv, cwd: string, args: string[], log: string): string {
+function pulumiOutcome(env: NodeJS.ProcessEnv, cwd: string, args: string[], log: string) {
   const result = spawnSync(engineCommands()["pulumi"]!, [...args, "--non-interactive"], {
     cwd,
     env,
@@ -93,12 +93,14 @@ function pulumi(env: NodeJS.ProcessEnv, cwd: string, args: string[], log: string
     maxBuffer: 256 * 1024 * 1024,
   });
   fs.appendFileSync(log, `\n$ pulumi ${args.join(" ")}\n${result.stdout}\n${result.stderr}`);
-  if (result.status !== 0) {
-    throw new Error(
-      `pulumi ${args.join(" ")} failed (exit ${result.status}); log: ${log}\n${tail(result.stdout + result.stderr)}`,
-    );
-  }
-  return result.stdout;
+  return { status: result.status ?? 1, output: `${result.stdout}\n${result.stderr}` };
+}
+
+function pulumi(env: NodeJS.ProcessEnv, cwd: string, args: string[], log: string): string {
+  const { status, output } = pulumiOutcome(env, cwd, args, log);
+  if (status !== 0)
+    throw new Error(`pulumi ${args.join(" ")} failed (exit ${status}); log: ${log}\n${tail(output)}`);
+  return output;
 }
 
 const tail = (text: string) => text.trim().split("\n").slice(-40).join("\n");
