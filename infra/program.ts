@@ -96,6 +96,7 @@ export async function runProgram(): Promise<Record<string, unknown>> {
           monitoring: {
             tier: config.tier,
             retentionDays: config.addons.monitoring.retentionDays,
+            ...(config.cloud !== "existing" ? { nodeCidr: config.network.vpcCidr } : {}),
             ...(config.addons.monitoring.alertWebhookUrl
               ? { alertWebhookUrl: config.addons.monitoring.alertWebhookUrl }
               : {}),

@@ -26,8 +26,22 @@ export interface MonitoringArgs {
   readonly tier: string;
   /** How long Prometheus keeps metrics, including Gatekeeper audit results (C-RT-4). */
   readonly retentionDays: number;
-  /** Where Alertmanager sends alerts (https). */
+  /** Where Alertmanager sends the platform's security alerts (https). */
   readonly alertWebhookUrl?: string;
+  /**
+   * The nodes' network (the VPC/VNet range): Prometheus scrapes each kubelet's metrics on its node
+   * IP, port 10250. Unset (existing clusters, whose node range the program cannot know), kubelets
+   * are reachable on 10250 at any address, and on no other port.
+   */
+  readonly nodeCidr?: string;
+}
+
+/** The kubelet's authenticated metrics port (kube-prometheus-stack's kubelet ServiceMonitor). */
+export const kubeletPort = 10250;
+
+/** Prometheus's volume: the retention period at roughly 1 GiB a day, never under 20 GiB. */
+export function prometheusVolumeGiB(retentionDays: number): number {
+  return Math.max(20, retentionDays);
 }
 
 interface Target {
@@ -99,11 +113,19 @@ export class Monitoring extends pulumi.ComponentResource {
     const policies: Record<string, k8s.types.input.networking.v1.NetworkPolicySpec> = {
       "default-deny": denyAll,
       "allow-internal": sameNamespace,
-      // Prometheus scrapes every namespace; Alertmanager posts to the HTTPS webhook.
+      // Prometheus scrapes every namespace and each node's kubelet; Alertmanager posts to the
+      // HTTPS webhook.
       "allow-scrapes-dns-api-and-webhook": {
         podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [{ to: [{ namespaceSelector: {} }] }, apiServerAndHttpsEgress()],
+        egress: [
+          { to: [{ namespaceSelector: {} }] },
+          {
+            to: [{ ipBlock: { cidr: args.nodeCidr ?? "0.0.0.0/0" } }],
+            ports: [{ protocol: "TCP", port: kubeletPort }],
+          },
+          apiServerAndHttpsEgress(),
+        ],
       },
     };
     namespacePolicies(name, namespace.metadata.name, "C-RT-3", policies, child);
@@ -180,6 +202,7 @@ export class Monitoring extends pulumi.ComponentResource {
 export function monitoringValues(
   args: Pick<MonitoringArgs, "retentionDays" | "alertWebhookUrl">,
 ): Record<string, unknown> {
+  const volumeGiB = prometheusVolumeGiB(args.retentionDays);
   return {
     nodeExporter: { enabled: false },
     grafana: { enabled: false },
@@ -187,6 +210,14 @@ export function monitoringValues(
     prometheus: {
       prometheusSpec: {
         retention: `${args.retentionDays}d`,
+        // What is retained must survive a restart: a volume of the cluster's default (encrypted)
+        // StorageClass, and a size cap below it so a full disk drops the oldest data, not the newest.
+        retentionSize: `${Math.floor(volumeGiB * 0.85)}GB`,
+        storageSpec: {
+          volumeClaimTemplate: {
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${volumeGiB}Gi` } } },
+          },
+        },
         // Select our ServiceMonitors, PodMonitors and rules regardless of Helm release labels.
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
@@ -202,9 +233,16 @@ export function monitoringValues(
     },
     alertmanager: {
       config: {
+        // Only the platform's security alerts (rules.ts labels each with its control) reach the
+        // security sink; the chart's many operational rules (KubePodCrashLooping, Watchdog, …)
+        // go to the null receiver rather than paging the security team. Helm replaces lists, so
+        // this `routes` replaces the chart's default one (whose only entry sent Watchdog to null).
         route: {
-          receiver: args.alertWebhookUrl ? "security-webhook" : "null",
+          receiver: "null",
           group_by: ["alertname", "namespace"],
+          routes: args.alertWebhookUrl
+            ? [{ receiver: "security-webhook", matchers: ['control=~"C-.+"'], continue: false }]
+            : [],
         },
         receivers: [
           { name: "null" },
