@@ -31,7 +31,14 @@ import { images } from "../versions";
 import { keycloakDatabase } from "./database";
 import { keycloakMeshObjects } from "./mesh";
 import { resourcesOf, restrictedContainer, restrictedPod } from "../shared/pod-security";
-import { kubectlClient, realmGroupNames, realmRepresentation, realmSettings, type RealmArgs } from "./realm";
+import {
+  flowProviders,
+  kubectlClient,
+  realmGroupNames,
+  realmRepresentation,
+  realmSettings,
+  type RealmArgs,
+} from "./realm";
 
 export { kubectlClientId } from "./realm";
 export const keycloakNamespace = "keycloak";
@@ -349,6 +356,8 @@ function realmJob(name: string, inputs: RealmJobInputs, opts: pulumi.CustomResou
       null,
       2,
     ),
+    // Every step the bound browser flow must contain; the job's drift check fails without one.
+    "flow-providers": flowProviders(args.realm.webAuthn).join("\n"),
     "apply-realm.sh": script,
   };
   const hash = createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 10);
