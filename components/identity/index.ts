@@ -28,8 +28,15 @@ import {
 } from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies } from "../shared/platform-namespace";
 import { images } from "../versions";
-import { keycloakDatabase } from "./database";
-import { keycloakMeshObjects } from "./mesh";
+import {
+  clusterAuthorizationPolicy,
+  clusterNetworkPolicySpec,
+  clusterServiceName,
+  clusterServiceSpec,
+  jgroupsPorts,
+} from "./clustering";
+import { keycloakDatabase, type KeycloakDatabase } from "./database";
+import { keycloakMeshObjects, managedDatabaseEntry } from "./mesh";
 import { resourcesOf, restrictedContainer, restrictedPod } from "../shared/pod-security";
 import {
   flowProviders,
@@ -75,8 +82,6 @@ export class Keycloak extends pulumi.ComponentResource {
       { namespace: keycloakNamespace, control: "C-ID-1", extraLabels: { "istio-injection": "enabled" } },
       child,
     );
-    networkPolicies(name, namespace.metadata.name, child);
-
     // Generated here, kept as Pulumi secrets, stored in the vault, synced back by External Secrets.
     const password = (id: string) =>
       new random.RandomPassword(
@@ -131,6 +136,7 @@ export class Keycloak extends pulumi.ComponentResource {
       },
       child,
     );
+    networkPolicies(name, namespace.metadata.name, db, child);
 
     const labels = { "app.kubernetes.io/name": "keycloak", ...managedByLabel };
     const meta = (objectName: string, ...controls: string[]) => ({
@@ -156,6 +162,19 @@ export class Keycloak extends pulumi.ComponentResource {
           ],
         },
       },
+      child,
+    );
+    // The headless Service that makes each replica's JGroups ports known to the mesh (clustering.ts).
+    new k8s.core.v1.Service(
+      `${name}-cluster-service`,
+      { metadata: meta(clusterServiceName), spec: clusterServiceSpec(labels) },
+      child,
+    );
+    namespacePolicies(
+      `${name}-cluster`,
+      namespace.metadata.name,
+      "C-ID-1",
+      { "allow-keycloak-cluster": clusterNetworkPolicySpec(labels) },
       child,
     );
     const image = args.image ?? `${images.keycloak.repository}:${images.keycloak.tag}`;
@@ -248,7 +267,10 @@ export class Keycloak extends pulumi.ComponentResource {
                   ports: [
                     { name: "http", containerPort: 8080 },
                     { name: "http-management", containerPort: 9000 },
-                    { name: "tcp-jgroups", containerPort: 7800 },
+                    ...jgroupsPorts.map(({ name: portName, port }) => ({
+                      name: portName,
+                      containerPort: port,
+                    })),
                   ],
                   startupProbe: {
                     httpGet: { path: "/health/started", port: 9000 },
@@ -277,7 +299,12 @@ export class Keycloak extends pulumi.ComponentResource {
         child,
       );
     }
-    for (const object of keycloakMeshObjects(keycloakNamespace, args.hostname, "keycloak")) {
+    const meshObjects = [
+      ...keycloakMeshObjects(keycloakNamespace, args.hostname, "keycloak"),
+      clusterAuthorizationPolicy(keycloakNamespace, "keycloak", labels),
+      ...(db.location === "managed" ? [managedDatabaseEntry(keycloakNamespace, db.host, db.port)] : []),
+    ];
+    for (const object of meshObjects) {
       new k8s.apiextensions.CustomResource(
         `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
         {
@@ -285,7 +312,11 @@ export class Keycloak extends pulumi.ComponentResource {
           metadata: {
             ...object.metadata,
             labels: managedByLabel,
-            annotations: controlAnnotations("C-ID-1", "C-MESH-2"),
+            // Outbound scope and declared external hosts are egress control; the rest authorization.
+            annotations: controlAnnotations(
+              "C-ID-1",
+              ["Sidecar", "ServiceEntry"].includes(object.kind) ? "C-MESH-3" : "C-MESH-2",
+            ),
           },
         },
         { ...child, dependsOn: [args.meshReady] },
@@ -303,8 +334,15 @@ export class Keycloak extends pulumi.ComponentResource {
 function networkPolicies(
   name: string,
   namespace: pulumi.Input<string>,
+  db: KeycloakDatabase,
   opts: pulumi.CustomResourceOptions,
 ): void {
+  // The in-cluster database is a pod of this namespace (allow-same-namespace); a managed one is
+  // reached on its port in the subnets its private addresses come from, nowhere else.
+  const database =
+    db.location === "managed"
+      ? [{ to: db.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcpPorts(db.port) }]
+      : [];
   namespacePolicies(
     name,
     namespace,
@@ -321,11 +359,7 @@ function networkPolicies(
       "allow-dns-mesh-and-database": {
         podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [
-          dnsEgress,
-          { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) },
-          { ports: tcpPorts(5432) },
-        ],
+        egress: [dnsEgress, { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) }, ...database],
       },
     },
     opts,
