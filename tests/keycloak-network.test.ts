@@ -43,7 +43,7 @@ function managedDatabase(g: ResourceGraph): { target: External; port: number } {
   const url = env.find((e) => e.name === "KC_DB_URL")?.value ?? "";
   const [, host = "", port = "0"] = /^jdbc:postgresql:\/\/([^:/]+):(\d+)\//.exec(url) ?? [];
   const idOf = (r: { name: string; outputs: Record<string, unknown> }) =>
-    String(r.outputs["id"] ?? `${r.name}-id`);
+    (r.outputs["id"] as string | undefined) ?? `${r.name}-id`;
   const rdsSubnets = (g.ofType("aws:rds/subnetGroup:SubnetGroup")[0]?.inputs["subnetIds"] ?? []) as string[];
   const awsCidrs = g
     .ofType("aws:ec2/subnet:Subnet")

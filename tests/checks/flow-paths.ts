@@ -197,7 +197,7 @@ export function authorizationRefusal(graph: ResourceGraph, from: Pod, to: Pod, p
       return !selector || selects(selector, to.labels);
     });
   const rulesOf = (p: CapturedResource) => (at(p.inputs, "spec.rules") ?? []) as AuthzRule[];
-  const action = (p: CapturedResource) => String(at(p.inputs, "spec.action") ?? "ALLOW");
+  const action = (p: CapturedResource) => (at(p.inputs, "spec.action") as string | undefined) ?? "ALLOW";
   const denied = applying.filter(
     (p) => action(p) === "DENY" && rulesOf(p).some((r) => tcpRuleMatches(r, from, port)),
   );
@@ -296,6 +296,7 @@ export function podOf(graph: ResourceGraph, namespace: string, name: string): Po
   return {
     namespace,
     labels: (at(workload.inputs, "spec.template.metadata.labels") ?? {}) as Record<string, string>,
-    serviceAccount: String(at(workload.inputs, "spec.template.spec.serviceAccountName") ?? "default"),
+    serviceAccount:
+      (at(workload.inputs, "spec.template.spec.serviceAccountName") as string | undefined) ?? "default",
   };
 }
