@@ -10,8 +10,8 @@
  * - Istio AuthorizationPolicy (istio.io/latest/docs/reference/config/security/authorization-policy):
  *   policies of the root namespace and the workload's namespace whose selector matches apply; a
  *   matching DENY denies; with any ALLOW policy applying, only a matching ALLOW rule admits; an ALLOW
- *   policy without rules matches nothing. On TCP, a rule with HTTP-only fields (paths, methods,
- *   hosts) never matches an ALLOW.
+ *   policy without rules matches nothing. On TCP, an ALLOW rule with HTTP-only fields (paths,
+ *   methods, hosts) never matches; a DENY rule is matched without them.
  * - The sidecar's registry under REGISTRY_ONLY (istio.io/latest/docs/reference/config/networking/
  *   sidecar, service-entry): the destination must be a Service whose selector picks the pod and
  *   whose port is that port (headless: the endpoint's own port), or a ServiceEntry visible to the
@@ -170,7 +170,7 @@ const wildcard = (pattern: string, value: string) =>
   (pattern.endsWith("*") && value.startsWith(pattern.slice(0, -1))) ||
   (pattern.startsWith("*") && value.endsWith(pattern.slice(1)));
 
-function tcpRuleMatches(rule: AuthzRule, from: Pod, port: number): boolean {
+function tcpRuleMatches(rule: AuthzRule, from: Pod, port: number, action: string): boolean {
   if (rule.when && rule.when.length > 0) throw new Error("AuthorizationPolicy `when` is not modelled");
   const principal = `cluster.local/ns/${from.namespace}/sa/${from.serviceAccount}`;
   const sourceOk =
@@ -183,7 +183,8 @@ function tcpRuleMatches(rule: AuthzRule, from: Pod, port: number): boolean {
   const operationOk =
     !rule.to ||
     rule.to.some(({ operation = {} }) => {
-      if (operation.paths || operation.methods || operation.hosts) return false;
+      // HTTP-only fields on TCP: an ALLOW rule never matches, a DENY rule matches without them.
+      if ((operation.paths || operation.methods || operation.hosts) && action === "ALLOW") return false;
       return !operation.ports || operation.ports.includes(String(port));
     });
   return sourceOk && operationOk;
@@ -199,11 +200,14 @@ export function authorizationRefusal(graph: ResourceGraph, from: Pod, to: Pod, p
   const rulesOf = (p: CapturedResource) => (at(p.inputs, "spec.rules") ?? []) as AuthzRule[];
   const action = (p: CapturedResource) => (at(p.inputs, "spec.action") as string | undefined) ?? "ALLOW";
   const denied = applying.filter(
-    (p) => action(p) === "DENY" && rulesOf(p).some((r) => tcpRuleMatches(r, from, port)),
+    (p) => action(p) === "DENY" && rulesOf(p).some((r) => tcpRuleMatches(r, from, port, "DENY")),
   );
   if (denied.length > 0) return denied.map((p) => `AuthorizationPolicy ${p.name} denies port ${port}`);
   const allows = applying.filter((p) => action(p) === "ALLOW");
-  if (allows.length === 0 || allows.some((p) => rulesOf(p).some((r) => tcpRuleMatches(r, from, port))))
+  if (
+    allows.length === 0 ||
+    allows.some((p) => rulesOf(p).some((r) => tcpRuleMatches(r, from, port, "ALLOW")))
+  )
     return [];
   return [`no ALLOW AuthorizationPolicy admits ${from.namespace}/${from.serviceAccount} on port ${port}`];
 }
