@@ -124,6 +124,7 @@ export const identityProvider: Rule = (config) => {
         "must name Keycloak by digest in prod (your registry's mirror, repo@sha256:...): prod runs no image by tag (C-ADM-3, C-ID-1)",
     });
   }
+  problems.push(...publicIssuerPrerequisites(config));
   const issuer = config.identity?.oidcIssuerUrl;
   if (issuer && idp?.hostname) {
     const expected = `https://${idp.hostname}/realms/${idp.realm ?? "platform"}`;
@@ -136,3 +137,33 @@ export const identityProvider: Rule = (config) => {
   }
   return problems;
 };
+
+/**
+ * EKS associates the API server with Keycloak as its OIDC issuer, and "the issuer URL of the OIDC
+ * identity provider must be publicly accessible, so that Amazon EKS can discover the signing keys.
+ * Amazon EKS doesn't support OIDC identity providers with self-signed certificates"
+ * (docs.aws.amazon.com/eks/latest/userguide/authenticate-oidc-identity-provider.html). The DNS
+ * record and the certificate are the operator's; the stack must state them, so a missing one is a
+ * config error here rather than logins that silently never work.
+ */
+function publicIssuerPrerequisites(config: StackConfigInput): ConfigProblem[] {
+  const idp = config.addons?.identityProvider;
+  const path = [...idpPath, "publicIssuer"];
+  if (config.cloud === "aws" && !idp?.publicIssuer) {
+    return [
+      {
+        path,
+        message: `is required on aws: EKS trusts Keycloak as the API server's issuer only over public HTTPS with a CA-signed certificate; create the DNS record for ${idp?.hostname ?? "the hostname"} and a public-CA certificate in the vault, then state them as publicIssuer: { dnsName: ${idp?.hostname ?? "<hostname>"}, certificate: public-ca } (docs/identity.md "First deploy order")`,
+      },
+    ];
+  }
+  if (idp?.publicIssuer && idp.hostname && idp.publicIssuer.dnsName !== idp.hostname) {
+    return [
+      {
+        path: [...path, "dnsName"],
+        message: `must equal addons.identityProvider.hostname (${idp.hostname}): the issuer EKS fetches is https://${idp.hostname}/realms/…`,
+      },
+    ];
+  }
+  return [];
+}

@@ -540,6 +540,31 @@ const addons = z.strictObject({
             "Generation of Keycloak's generated admin and database passwords: increase it to rotate both (they reach the vault and the database through write-only inputs).",
           controls: ["C-SEC-4"],
         }),
+      publicIssuer: z
+        .strictObject({
+          dnsName: z
+            .string()
+            .regex(hostname, "must be a lowercase DNS hostname such as id.example.com")
+            .meta({
+              description:
+                "The public DNS record you manage for the issuer, pointing at the ingress gateway's load balancer; must equal hostname.",
+            }),
+          certificate: z
+            .literal("public-ca", {
+              error:
+                'must be "public-ca": EKS accepts only an issuer whose certificate a public CA signed (no self-signed or private CA)',
+            })
+            .meta({
+              description:
+                "States that the ingress certificate for hostname (the vault's ingress-tls entry) is issued by a public CA.",
+            }),
+        })
+        .optional()
+        .meta({
+          description:
+            "Required on aws: the prerequisites you provide so EKS can trust Keycloak as the API server's OIDC issuer (public HTTPS with a CA-signed certificate); elsewhere optional, checked the same way. See docs/identity.md 'First deploy order'.",
+          controls: ["C-ID-3", "C-MESH-6"],
+        }),
       image: z
         .string()
         .regex(

@@ -34,6 +34,8 @@ const sinks = {
 /** Keycloak's public hostname: required whenever the identity provider is on (the default). */
 const idp = {
   hostname: "id.example.com",
+  // The issuer's public DNS record and CA-signed certificate (required on aws).
+  publicIssuer: { dnsName: "id.example.com", certificate: "public-ca" },
   // Prod refuses Keycloak by tag; a digest is accepted in every tier.
   image: `registry.example.com/mirror/keycloak@sha256:${"ab".repeat(32)}`,
 };

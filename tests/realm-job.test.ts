@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe } from "node:test";
+import { flowProviders } from "../components/identity/realm";
 import { proves } from "./harness/proves";
 
 const script = path.join(__dirname, "..", "components", "identity", "apply-realm.sh");
@@ -22,7 +23,9 @@ case "$1 $2" in
     [ -n "\${FAKE_REALM_EXISTS:-}" ] ;;
   "get authentication/flows/browser-mfa/executions")
     echo "auth-cookie,ALTERNATIVE"; echo "auth-username-password-form,REQUIRED"
-    echo "\${FAKE_OTP:-auth-otp-form,REQUIRED}" ;;
+    echo "\${FAKE_OTP:-auth-otp-form,REQUIRED}"
+    echo "webauthn-authenticator,ALTERNATIVE"
+    [ -n "\${FAKE_OLD_FLOW:-}" ] || printf '%s\\n' conditional-user-configured,REQUIRED conditional-sub-flow-executed,REQUIRED ;;
   *) exit 0 ;;
 esac
 `;
@@ -35,6 +38,7 @@ function run(env: Record<string, string>): { status: number | null; log: string[
   for (const file of ["realm.json", "settings.json", "clients.json", "groups.json"]) {
     fs.writeFileSync(path.join(realmDir, file), "{}");
   }
+  fs.writeFileSync(path.join(realmDir, "flow-providers"), flowProviders(true).join("\n"));
   fs.writeFileSync(path.join(dir, "admin-password"), "not-a-real-password");
   const kcadm = path.join(dir, "kcadm.sh");
   fs.writeFileSync(kcadm, fakeKcadm, { mode: 0o755 });
@@ -81,5 +85,13 @@ describe("realm job", () => {
     const rebound = run({ FAKE_REALM_EXISTS: "1", FAKE_FLOW: "browser" });
     assert.equal(rebound.status, 1);
     assert.match(rebound.stderr, /binds browser flow 'browser'/);
+  });
+
+  proves(["C-ID-2"], "the job fails on a realm that kept an older release's browser flow", () => {
+    const current = run({ FAKE_REALM_EXISTS: "1" });
+    assert.equal(current.status, 0, current.stderr);
+    const old = run({ FAKE_REALM_EXISTS: "1", FAKE_OLD_FLOW: "1" });
+    assert.equal(old.status, 1);
+    assert.match(old.stderr, /browser-mfa has no conditional-sub-flow-executed step/);
   });
 });

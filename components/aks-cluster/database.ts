@@ -98,6 +98,13 @@ export class FlexibleServerDatabases implements ManagedDatabases {
         child,
       );
     }
-    return { host: server.fqdn, port: 5432, databaseName: request.databaseName, username: request.username };
+    return {
+      host: server.fqdn,
+      port: 5432,
+      // The delegated subnet: the server's private address comes from it.
+      subnetCidrs: [args.vnet.databaseCidr],
+      databaseName: request.databaseName,
+      username: request.username,
+    };
   }
 }

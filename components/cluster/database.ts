@@ -25,6 +25,8 @@ export interface PostgresDatabase {
   /** Private DNS name; never resolvable to a public address. */
   readonly host: pulumi.Output<string>;
   readonly port: number;
+  /** The private address ranges the server's addresses come from (for egress NetworkPolicies). */
+  readonly subnetCidrs: readonly string[];
   readonly databaseName: string;
   readonly username: string;
 }

@@ -12,6 +12,8 @@ export interface RdsArgs {
   readonly clusterName: string;
   readonly vpcId: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<string>[];
+  /** The address ranges of those subnets: where the instance's addresses come from. */
+  readonly subnetCidrs: string[];
   /** The EKS cluster security group: the only source allowed to connect. */
   readonly clientSecurityGroupId: pulumi.Input<string>;
   readonly kmsKeyArn: pulumi.Input<string>;
@@ -94,6 +96,7 @@ export class RdsDatabases implements ManagedDatabases {
     return {
       host: instance.address,
       port: 5432,
+      subnetCidrs: args.subnetCidrs,
       databaseName: request.databaseName,
       username: request.username,
     };

@@ -267,6 +267,7 @@ export class EksCluster extends pulumi.ComponentResource {
           clusterName: args.clusterName,
           vpcId: vpc.vpcId,
           subnetIds: vpc.privateSubnetIds,
+          subnetCidrs: vpc.privateSubnetCidrs,
           clientSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
           kmsKeyArn: key.arn,
           tags,

@@ -21,6 +21,8 @@ export interface VpcArgs {
 export interface Vpc {
   readonly vpcId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string>[];
+  /** Address ranges of the private subnets (nodes, pods and the managed database). */
+  readonly privateSubnetCidrs: string[];
   readonly publicSubnetIds: pulumi.Output<string>[];
 }
 
@@ -166,6 +168,7 @@ export function createVpc(args: VpcArgs, opts: pulumi.CustomResourceOptions): Vp
   return {
     vpcId: vpc.id,
     privateSubnetIds: privateSubnets.map((s) => s.id),
+    privateSubnetCidrs: args.availabilityZones.map((_, i) => ranges[i] as string),
     publicSubnetIds: publicSubnets.map((s) => s.id),
   };
 }

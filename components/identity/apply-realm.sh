@@ -52,4 +52,13 @@ if [[ ! $executions =~ auth-otp-form,(REQUIRED|ALTERNATIVE) ]]; then
   echo "drift: browser-mfa no longer contains an enabled OTP step" >&2
   exit 1
 fi
+# An existing realm keeps the flows it was first imported with: a realm from an older release
+# still has that release's flow shape (one that locked out users without a second factor).
+while read -r provider; do
+  if [[ -n $provider && ! $executions =~ (^|$'\n')$provider, ]]; then
+    echo "drift: browser-mfa has no $provider step: the realm keeps the browser flow it was created with;" \
+      "rebuild the flow as docs/identity.md 'Upgrading the browser flow' describes" >&2
+    exit 1
+  fi
+done <"$realm_dir/flow-providers"
 echo "realm $realm applied; browser flow requires a second factor"

@@ -29,6 +29,8 @@ export interface KeycloakDatabaseArgs {
 }
 
 export interface KeycloakDatabase extends PostgresDatabase {
+  /** Where it runs: a pod of the keycloak namespace, or the cloud's managed server. */
+  readonly location: "in-cluster" | "managed";
   /** JDBC options: TLS to managed servers; inside the mesh, mTLS already encrypts. */
   readonly jdbcProperties: string;
 }
@@ -57,7 +59,7 @@ export function keycloakDatabase(
       },
       { parent: opts.parent },
     );
-    return { ...db, jdbcProperties: "?sslmode=require" };
+    return { ...db, location: "managed", jdbcProperties: "?sslmode=require" };
   }
   return inClusterPostgres(name, args, opts);
 }
@@ -157,6 +159,8 @@ function inClusterPostgres(
   return {
     host: service.metadata.name.apply((svc) => `${svc}.keycloak.svc.cluster.local`),
     port: 5432,
+    location: "in-cluster",
+    subnetCidrs: [],
     databaseName,
     username: databaseUser,
     jdbcProperties: "",

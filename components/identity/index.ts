@@ -29,10 +29,24 @@ import {
 } from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies } from "../shared/platform-namespace";
 import { images } from "../versions";
-import { keycloakDatabase } from "./database";
-import { keycloakMeshObjects } from "./mesh";
+import {
+  clusterAuthorizationPolicy,
+  clusterNetworkPolicySpec,
+  clusterServiceName,
+  clusterServiceSpec,
+  jgroupsPorts,
+} from "./clustering";
+import { keycloakDatabase, type KeycloakDatabase } from "./database";
+import { keycloakMeshObjects, managedDatabaseEntry } from "./mesh";
 import { resourcesOf, restrictedContainer, restrictedPod } from "../shared/pod-security";
-import { kubectlClient, realmGroupNames, realmRepresentation, realmSettings, type RealmArgs } from "./realm";
+import {
+  flowProviders,
+  kubectlClient,
+  realmGroupNames,
+  realmRepresentation,
+  realmSettings,
+  type RealmArgs,
+} from "./realm";
 
 export { kubectlClientId } from "./realm";
 export const keycloakNamespace = "keycloak";
@@ -71,8 +85,6 @@ export class Keycloak extends pulumi.ComponentResource {
       { namespace: keycloakNamespace, control: "C-ID-1", extraLabels: { "istio-injection": "enabled" } },
       child,
     );
-    networkPolicies(name, namespace.metadata.name, child);
-
     // Generated in the cluster, so no value passes through the program or the state (C-SEC-4):
     // the bootstrap admin password always, and the database password of the in-cluster Postgres,
     // which reads it from the same Secret. Only a managed database's password must exist before
@@ -133,6 +145,7 @@ export class Keycloak extends pulumi.ComponentResource {
       },
       child,
     );
+    networkPolicies(name, namespace.metadata.name, db, child);
 
     const labels = { "app.kubernetes.io/name": "keycloak", ...managedByLabel };
     const meta = (objectName: string, ...controls: string[]) => ({
@@ -158,6 +171,19 @@ export class Keycloak extends pulumi.ComponentResource {
           ],
         },
       },
+      child,
+    );
+    // The headless Service that makes each replica's JGroups ports known to the mesh (clustering.ts).
+    new k8s.core.v1.Service(
+      `${name}-cluster-service`,
+      { metadata: meta(clusterServiceName), spec: clusterServiceSpec(labels) },
+      child,
+    );
+    namespacePolicies(
+      `${name}-cluster`,
+      namespace.metadata.name,
+      "C-ID-1",
+      { "allow-keycloak-cluster": clusterNetworkPolicySpec(labels) },
       child,
     );
     const image = args.image ?? `${images.keycloak.repository}:${images.keycloak.tag}`;
@@ -250,7 +276,10 @@ export class Keycloak extends pulumi.ComponentResource {
                   ports: [
                     { name: "http", containerPort: 8080 },
                     { name: "http-management", containerPort: 9000 },
-                    { name: "tcp-jgroups", containerPort: 7800 },
+                    ...jgroupsPorts.map(({ name: portName, port }) => ({
+                      name: portName,
+                      containerPort: port,
+                    })),
                   ],
                   startupProbe: {
                     httpGet: { path: "/health/started", port: 9000 },
@@ -279,7 +308,12 @@ export class Keycloak extends pulumi.ComponentResource {
         child,
       );
     }
-    for (const object of keycloakMeshObjects(keycloakNamespace, args.hostname, "keycloak")) {
+    const meshObjects = [
+      ...keycloakMeshObjects(keycloakNamespace, args.hostname, "keycloak"),
+      clusterAuthorizationPolicy(keycloakNamespace, "keycloak", labels),
+      ...(db.location === "managed" ? [managedDatabaseEntry(keycloakNamespace, db.host, db.port)] : []),
+    ];
+    for (const object of meshObjects) {
       new k8s.apiextensions.CustomResource(
         `${name}-${object.kind.toLowerCase()}-${object.metadata.name}`,
         {
@@ -287,7 +321,11 @@ export class Keycloak extends pulumi.ComponentResource {
           metadata: {
             ...object.metadata,
             labels: managedByLabel,
-            annotations: controlAnnotations("C-ID-1", "C-MESH-2"),
+            // Outbound scope and declared external hosts are egress control; the rest authorization.
+            annotations: controlAnnotations(
+              "C-ID-1",
+              ["Sidecar", "ServiceEntry"].includes(object.kind) ? "C-MESH-3" : "C-MESH-2",
+            ),
           },
         },
         { ...child, dependsOn: [args.meshReady] },
@@ -305,8 +343,15 @@ export class Keycloak extends pulumi.ComponentResource {
 function networkPolicies(
   name: string,
   namespace: pulumi.Input<string>,
+  db: KeycloakDatabase,
   opts: pulumi.CustomResourceOptions,
 ): void {
+  // The in-cluster database is a pod of this namespace (allow-same-namespace); a managed one is
+  // reached on its port in the subnets its private addresses come from, nowhere else.
+  const database =
+    db.location === "managed"
+      ? [{ to: db.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcpPorts(db.port) }]
+      : [];
   namespacePolicies(
     name,
     namespace,
@@ -323,11 +368,7 @@ function networkPolicies(
       "allow-dns-mesh-and-database": {
         podSelector: allPods,
         policyTypes: ["Egress"],
-        egress: [
-          dnsEgress,
-          { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) },
-          { ports: tcpPorts(5432) },
-        ],
+        egress: [dnsEgress, { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) }, ...database],
       },
     },
     opts,
@@ -358,6 +399,8 @@ function realmJob(name: string, inputs: RealmJobInputs, opts: pulumi.CustomResou
       null,
       2,
     ),
+    // Every step the bound browser flow must contain; the job's drift check fails without one.
+    "flow-providers": flowProviders(args.realm.webAuthn).join("\n"),
     "apply-realm.sh": script,
   };
   const hash = createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 10);

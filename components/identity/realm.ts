@@ -1,8 +1,8 @@
 /**
  * The platform realm as data (C-ID-2, C-ID-3, C-ID-5): a Keycloak RealmRepresentation that the
  * in-cluster configuration job applies. Every human needs a second factor: OTP is a default
- * required action (enrolled at first login) and the browser flow demands OTP (or a registered
- * WebAuthn key, when offered) after the password. Brute-force detection, a password policy, short
+ * required action, and the browser flow demands, after the password, the factor the user has
+ * registered (OTP, or a WebAuthn key when offered) or, with none, OTP enrolment at that login. Brute-force detection, a password policy, short
  * tokens and bounded sessions are set explicitly, so Keycloak's defaults never decide them.
  */
 export interface RealmArgs {
@@ -29,23 +29,26 @@ export const passwordPolicy = [
   "passwordHistory(5)",
 ].join(" and ");
 
+type Requirement = "REQUIRED" | "ALTERNATIVE" | "CONDITIONAL";
 type Execution = {
   authenticator?: string;
   flowAlias?: string;
-  requirement: "REQUIRED" | "ALTERNATIVE";
+  /** Alias of an `authenticatorConfig` entry of the realm. */
+  authenticatorConfig?: string;
+  requirement: Requirement;
   priority: number;
   authenticatorFlow: boolean;
   userSetupAllowed: boolean;
 };
 
-const step = (authenticator: string, requirement: Execution["requirement"], priority: number): Execution => ({
+const step = (authenticator: string, requirement: Requirement, priority: number): Execution => ({
   authenticator,
   requirement,
   priority,
   authenticatorFlow: false,
   userSetupAllowed: false,
 });
-const subflow = (flowAlias: string, requirement: Execution["requirement"], priority: number): Execution => ({
+const subflow = (flowAlias: string, requirement: Requirement, priority: number): Execution => ({
   flowAlias,
   requirement,
   priority,
@@ -62,12 +65,28 @@ const flow = (alias: string, topLevel: boolean, description: string, executions:
   authenticationExecutions: executions,
 });
 
-/** Cookie (an existing MFA session) or the forms; the forms always end in a second factor. */
+export const registeredFactorFlow = `${browserFlowAlias} registered factor`;
+export const enrolOtpFlow = `${browserFlowAlias} enrol otp`;
+const enrolOtpCondition = `${browserFlowAlias} no registered factor`;
+
+/**
+ * Cookie (an existing MFA session) or the forms; the forms always end in a second factor.
+ *
+ * Keycloak's flow semantics (keycloak/keycloak services/.../authentication/DefaultAuthenticationFlow
+ * .java, processFlow and processSingleFlowExecutionModel): an authenticator the user has no
+ * credential for fails as an ALTERNATIVE, but as a REQUIRED step it is "setup required" and adds its
+ * required action (CONFIGURE_TOTP for auth-otp-form), which runs before the login completes. So two
+ * ALTERNATIVE factors inside a REQUIRED subflow lock out a user who has neither. With WebAuthn on:
+ * - "registered factor" is CONDITIONAL on `conditional-user-configured` (true when the user has a
+ *   credential for one of its ALTERNATIVE steps): OTP or WebAuthn, whichever the user has;
+ * - "enrol otp" is CONDITIONAL on `conditional-sub-flow-executed` with check_result not-executed
+ *   (true unless "registered factor" succeeded): a REQUIRED OTP step, i.e. enrolment at first login.
+ * No path ends after the password alone, whatever required actions an admin removes from a user.
+ */
 export function browserFlows(webAuthn: boolean) {
   const forms = `${browserFlowAlias} forms`;
-  const secondFactor = `${browserFlowAlias} second factor`;
   const factorSteps = webAuthn
-    ? [subflow(secondFactor, "REQUIRED", 20)]
+    ? [subflow(registeredFactorFlow, "CONDITIONAL", 20), subflow(enrolOtpFlow, "CONDITIONAL", 30)]
     : [step("auth-otp-form", "REQUIRED", 20)];
   return [
     flow(browserFlowAlias, true, "Password, then OTP or WebAuthn; no single-factor path", [
@@ -80,13 +99,41 @@ export function browserFlows(webAuthn: boolean) {
     ]),
     ...(webAuthn
       ? [
-          flow(secondFactor, false, "One registered second factor", [
-            step("auth-otp-form", "ALTERNATIVE", 10),
-            step("webauthn-authenticator", "ALTERNATIVE", 20),
+          flow(registeredFactorFlow, false, "The second factor the user has registered", [
+            step("conditional-user-configured", "REQUIRED", 10),
+            step("auth-otp-form", "ALTERNATIVE", 20),
+            step("webauthn-authenticator", "ALTERNATIVE", 30),
+          ]),
+          flow(enrolOtpFlow, false, "No registered second factor: enrol OTP now", [
+            {
+              ...step("conditional-sub-flow-executed", "REQUIRED", 10),
+              authenticatorConfig: enrolOtpCondition,
+            },
+            step("auth-otp-form", "REQUIRED", 20),
           ]),
         ]
       : []),
   ];
+}
+
+/** The authenticators of the browser flows, each once, sorted. */
+export function flowProviders(webAuthn: boolean): string[] {
+  const providers = browserFlows(webAuthn).flatMap((f) =>
+    f.authenticationExecutions.flatMap((e) => (e.authenticator ? [e.authenticator] : [])),
+  );
+  return [...new Set(providers)].sort();
+}
+
+/** Configuration of the conditions the flows reference by alias. */
+export function authenticatorConfigs(webAuthn: boolean) {
+  return webAuthn
+    ? [
+        {
+          alias: enrolOtpCondition,
+          config: { flow_to_check: registeredFactorFlow, check_result: "not-executed" },
+        },
+      ]
+    : [];
 }
 
 const requiredAction = (alias: string, name: string, defaultAction: boolean, priority: number) => ({
@@ -107,7 +154,9 @@ export function realmSettings(args: RealmArgs) {
     sslRequired: "all",
     registrationAllowed: false,
     rememberMe: false,
-    verifyEmail: true,
+    // No SMTP is configured: a required email verification could never be completed, so every new
+    // user would be stuck at VERIFY_EMAIL (see docs/identity.md for adding SMTP yourself).
+    verifyEmail: false,
     loginWithEmailAllowed: true,
     duplicateEmailsAllowed: false,
     resetPasswordAllowed: true,
@@ -143,7 +192,7 @@ export function realmSettings(args: RealmArgs) {
     requiredActions: [
       requiredAction("CONFIGURE_TOTP", "Configure OTP", true, 10),
       requiredAction("UPDATE_PASSWORD", "Update Password", false, 20),
-      requiredAction("VERIFY_EMAIL", "Verify Email", true, 30),
+      requiredAction("VERIFY_EMAIL", "Verify Email", false, 30),
       ...(args.webAuthn ? [requiredAction("webauthn-register", "Webauthn Register", false, 40)] : []),
     ],
   };
@@ -201,6 +250,7 @@ export function realmRepresentation(args: RealmArgs) {
   return {
     ...realmSettings(args),
     authenticationFlows: browserFlows(args.webAuthn),
+    authenticatorConfig: authenticatorConfigs(args.webAuthn),
     groups: realmGroupNames(args.groups).map((name) => ({ name, path: `/${name}` })),
     clients: [kubectlClient()],
   };

@@ -57,7 +57,11 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
       : {}),
     addons: {
       runtimeSecurity: { alertSinks: [{ type: "webhook", url: probeSinkUrl }] },
-      identityProvider: { hostname: "issuer.invalid", ...(tier === "prod" ? { image: probeImage } : {}) },
+      identityProvider: {
+        hostname: "issuer.invalid",
+        publicIssuer: { dnsName: "issuer.invalid", certificate: "public-ca" },
+        ...(tier === "prod" ? { image: probeImage } : {}),
+      },
       admission: {
         signatureVerification: {
           authorities: [{ name: "probe", keyless: { issuer: probeIssuer, subject: "probe" } }],

@@ -1,5 +1,6 @@
 /** Checks of the identity controls on a captured graph (C-ID-1 … C-ID-5). */
 import { at, type ResourceGraph } from "../harness/graph";
+import { simulateBrowserLogin, type SimulatedUser } from "./keycloak-flows";
 
 type Rec = Record<string, unknown>;
 
@@ -22,11 +23,20 @@ export interface RealmDoc {
   ssoSessionIdleTimeout?: number;
   ssoSessionMaxLifespan?: number;
   browserFlow?: string;
-  requiredActions?: { alias: string; enabled: boolean; defaultAction: boolean }[];
+  requiredActions?: { alias: string; enabled: boolean; defaultAction: boolean; priority?: number }[];
   authenticationFlows?: {
     alias: string;
-    authenticationExecutions: { authenticator?: string; flowAlias?: string; requirement: string }[];
+    authenticationExecutions: {
+      authenticator?: string;
+      flowAlias?: string;
+      authenticatorConfig?: string;
+      requirement: string;
+      priority?: number;
+    }[];
   }[];
+  authenticatorConfig?: { alias: string; config: Record<string, string> }[];
+  verifyEmail?: boolean;
+  smtpServer?: { host?: string };
   clients?: Rec[];
   groups?: { name: string }[];
 }
@@ -49,36 +59,32 @@ export function checkMfa(realm: RealmDoc | undefined): string[] {
   if (!realm.bruteForceProtected) problems.push("brute-force detection is off");
   if (!/length\((1[2-9]|[2-9][0-9])\)/.test(realm.passwordPolicy ?? ""))
     problems.push("no password length of 12+");
-  const flows = new Map((realm.authenticationFlows ?? []).map((f) => [f.alias, f.authenticationExecutions]));
-  const secondFactors = new Set(["auth-otp-form", "webauthn-authenticator"]);
-  // A flow "ends in a second factor" when its REQUIRED steps include one, or a REQUIRED subflow
-  // whose every ALTERNATIVE is a second factor.
-  const requiresSecondFactor = (alias: string): boolean => {
-    const steps = flows.get(alias) ?? [];
-    const required = steps.filter((s) => s.requirement === "REQUIRED");
-    const alternatives = steps.filter((s) => s.requirement === "ALTERNATIVE");
-    return (
-      required.some((s) =>
-        s.authenticator ? secondFactors.has(s.authenticator) : requiresSecondFactor(s.flowAlias ?? ""),
-      ) ||
-      (required.length === 0 &&
-        alternatives.length > 0 &&
-        alternatives.every((s) =>
-          s.authenticator ? secondFactors.has(s.authenticator) : requiresSecondFactor(s.flowAlias ?? ""),
-        ))
-    );
-  };
-  const browser = flows.get(realm.browserFlow ?? "") ?? [];
-  if (browser.length === 0) problems.push("the realm binds no browser flow of its own");
-  // Every way in except the existing-session cookie must pass a second factor.
-  for (const step of browser.filter((s) => s.authenticator !== "auth-cookie")) {
-    const ok = step.flowAlias
-      ? requiresSecondFactor(step.flowAlias)
-      : secondFactors.has(step.authenticator ?? "");
-    if (!ok) problems.push(`browser flow step ${step.authenticator ?? step.flowAlias} has no second factor`);
+  if (!(realm.authenticationFlows ?? []).some((f) => f.alias === realm.browserFlow))
+    problems.push("the realm binds no browser flow of its own");
+  // Run the bound browser flow (Keycloak's semantics, ./keycloak-flows.ts) for each kind of user:
+  // each must get in, and only past a second factor or its enrolment.
+  for (const [who, user] of Object.entries(loginUsers)) {
+    const result = simulateBrowserLogin(realm, user);
+    if (result.outcome !== "logged-in") problems.push(`${who} is ${result.outcome}: ${result.reason ?? ""}`);
+    else if (
+      !result.prompts.some((p) => secondFactors.includes(p)) &&
+      !result.askedTo.includes("CONFIGURE_TOTP")
+    )
+      problems.push(`${who} signs in with a password alone`);
   }
   return problems;
 }
+
+const secondFactors = ["auth-otp-form", "webauthn-authenticator"];
+
+/** The users every realm is run against (C-ID-2). */
+export const loginUsers: Record<string, SimulatedUser> = {
+  "a new user without a second factor": { credentials: [] },
+  // An admin may clear a user's required actions; the flow itself must still demand enrolment.
+  "a user without a second factor or pending actions": { credentials: [], requiredActions: [] },
+  "a user with OTP": { credentials: ["otp"], requiredActions: [] },
+  "a user with a WebAuthn key only": { credentials: ["webauthn"], requiredActions: [] },
+};
 
 /** C-ID-5: token and session lifetimes within the tier's maxima. */
 export function checkSessions(
