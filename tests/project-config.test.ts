@@ -24,11 +24,16 @@ test("every shipped stack sets every project config key the engine requires", ()
   assert.deepEqual(missingProjectConfig(project.name, project.config ?? {}, stacks), []);
 });
 
-test("the engine check fails the local stack when Pulumi.yaml declares region with no default", () => {
+test("the engine check fails every existing-cluster stack when Pulumi.yaml declares region with no default", () => {
   const withRegion: Declared = { ...project.config, region: { type: "string" } };
-  assert.deepEqual(missingProjectConfig(project.name, withRegion, stacks), [
-    "Stack 'local' is missing configuration value 'region'",
-  ]);
+  const regionless = Object.keys(stacks).filter(
+    (stack) => stacks[stack]?.["zt-blueprint:cloud"] === "existing",
+  );
+  assert.ok(regionless.includes("local"));
+  assert.deepEqual(
+    missingProjectConfig(project.name, withRegion, stacks),
+    regionless.map((stack) => `Stack '${stack}' is missing configuration value 'region'`).sort(),
+  );
 });
 
 test("a declared key with a default is never required", () => {
