@@ -6,8 +6,11 @@
  * them and fails without them); elsewhere from those values, and the test says so.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, type TestContext } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
 import { ingressNodePorts } from "../components/mesh/gateway-services";
 import { editInputs } from "./fixtures";
 import {
@@ -25,7 +28,7 @@ import {
 } from "./checks/gateway-flows";
 import { at, ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack, readStackFile, stackGraph } from "./harness/run";
+import { captureStack, readStackFile, repoRoot, stackGraph } from "./harness/run";
 
 const authorizationPolicy = "kubernetes:security.istio.io/v1:AuthorizationPolicy";
 const networkPolicy = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -270,6 +273,8 @@ describe("gateways carry traffic", () => {
       followPublicRequest(graph, view, { nodePort: ingressNodePorts.https }, publicHost("local")),
       "https",
     );
+    // The documented kind cluster maps host ports to exactly these nodePorts.
+    assert.deepEqual(documentedKindNodePorts(), Object.values(ingressNodePorts).sort());
     // Cloud stacks keep a LoadBalancer, with no fixed nodePorts.
     const cloud = ingress(t, await stackGraph("aws-prod"));
     assert.equal(cloud.serviceType, "LoadBalancer");
@@ -311,4 +316,15 @@ describe("gateways carry traffic", () => {
 /** The local stack's addons, so an override of addons.mesh keeps the rest of the file. */
 function localAddons(): Record<string, unknown> {
   return JSON.parse(readStackFile("local").config["zt-blueprint:addons"] ?? "{}") as Record<string, unknown>;
+}
+
+/** The containerPorts of the kind config in docs/operations.md (kind maps them from the host). */
+function documentedKindNodePorts(): number[] {
+  const doc = fs.readFileSync(path.join(repoRoot, "docs", "operations.md"), "utf8");
+  const block = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => parseYaml(m[1] ?? "") as Record<string, unknown>)
+    .find((y) => y?.["kind"] === "Cluster");
+  assert.ok(block, "docs/operations.md has no kind Cluster config");
+  const nodes = (block["nodes"] ?? []) as { extraPortMappings?: { containerPort: number }[] }[];
+  return nodes.flatMap((n) => (n.extraPortMappings ?? []).map((m) => m.containerPort)).sort();
 }
