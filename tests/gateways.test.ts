@@ -43,6 +43,7 @@ function gateway(t: TestContext, graph: ResourceGraph, release: string): Gateway
     return fromValues;
   }
   const fromChart = gatewayFromChart(gatewayRelease(graph, release));
+  t.diagnostic(`${release} read from ${fromChart.readFrom}`);
   // The values view is only a stand-in if the chart really renders what the values say.
   assert.deepEqual(
     fromChart.ports.map((p) => ({ ...p })),
@@ -139,6 +140,26 @@ describe("gateways carry traffic", () => {
         "NetworkPolicy",
         /NetworkPolicy istio-ingress\/allow-public-and-health.* admits TCP 443/,
         "old ports",
+      );
+    },
+  );
+
+  proves(
+    ["C-MESH-6"],
+    "without the unprivileged-port sysctl the proxy cannot bind 443 and nothing listens",
+    async (t) => {
+      // values.ts replaces the chart's pod securityContext; dropping the sysctl it repeats breaks 443.
+      const noSysctl = editInputs("kubernetes:helm.sh/v3:Release", (props) => {
+        const values = props["values"] as Record<string, Record<string, unknown>>;
+        if (props["name"] === "istio-ingressgateway" && values["securityContext"])
+          delete values["securityContext"]["sysctls"];
+      });
+      const graph = await stackGraph("aws-prod", { transformations: [noSysctl] });
+      blocked(
+        followPublicRequest(graph, ingress(t, graph), { loadBalancerPort: 443 }, publicHost("aws-prod")),
+        "Gateway listener",
+        /cannot bind port 443 \(net\.ipv4\.ip_unprivileged_port_start is 1024\)/,
+        "no sysctl",
       );
     },
   );
