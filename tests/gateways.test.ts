@@ -222,6 +222,30 @@ describe("gateways carry traffic", () => {
     },
   );
 
+  proves(
+    ["C-MESH-3"],
+    "a platform-wide egress host is open to every tenant through the egress gateway",
+    async (t) => {
+      const addons = JSON.parse(readStackFile("aws-prod").config["zt-blueprint:addons"] ?? "{}") as Record<
+        string,
+        Record<string, unknown>
+      >;
+      const { graph, error } = await captureStack("aws-prod", {
+        overrides: {
+          "zt-blueprint:addons": JSON.stringify({
+            ...addons,
+            mesh: { ...addons["mesh"], egressHosts: ["hooks.example.com"] },
+          }),
+        },
+      });
+      assert.equal(error, undefined, error?.message);
+      for (const namespace of ["storefront", "payments", "analytics"]) {
+        const caller = { namespace, serviceAccount: "default" };
+        reached(followEgressConnection(graph, egress(t, graph), caller, "hooks.example.com"), namespace);
+      }
+    },
+  );
+
   proves(["C-MESH-3", "C-MESH-2"], "an undeclared namespace cannot use the egress gateway", async (t) => {
     const graph = await prodWithStripe();
     const view = egress(t, graph);
