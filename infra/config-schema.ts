@@ -5,6 +5,7 @@
  * `config-rules.ts`.
  */
 import { z } from "zod";
+import { ingressNodePorts } from "../components/mesh/gateway-services";
 import { supportedKubernetesVersions } from "../components/versions";
 import { parseCidr } from "./cidr";
 
@@ -195,6 +196,13 @@ const addons = z.strictObject({
         .max(24)
         .optional()
         .meta({ description: "Workload certificate lifetime in hours.", controls: ["C-MESH-5"] }),
+      ingressServiceType: z
+        .enum(["LoadBalancer", "NodePort"])
+        .optional()
+        .meta({
+          description: `The ingress gateway's Service type. Default NodePort on an existing (kind/k3d) cluster, whose nodePorts are fixed (${ingressNodePorts.https} HTTPS, ${ingressNodePorts.status} status) for kind's extraPortMappings (docs/operations.md); LoadBalancer on a cloud, where the cloud's load balancer serves it.`,
+          controls: ["C-MESH-6"],
+        }),
       permissivePorts: z
         .array(
           z.strictObject({

@@ -79,6 +79,7 @@ export interface PlatformConfig {
       readonly egressHosts: readonly string[];
       readonly rootCa: "istiod-self-signed" | "plugged-in";
       readonly workloadCertTtlHours: number;
+      readonly ingressServiceType: "LoadBalancer" | "NodePort";
       readonly permissivePorts: readonly {
         readonly namespace: string;
         readonly workloadLabels: Readonly<Record<string, string>>;
@@ -271,6 +272,9 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
         egressHosts: addons.mesh?.egressHosts ?? [],
         rootCa: addons.mesh?.rootCa ?? "istiod-self-signed",
         workloadCertTtlHours: addons.mesh?.workloadCertTtlHours ?? 12,
+        // kind and k3d hand out no load-balancer addresses; a NodePort needs nothing but a port mapping.
+        ingressServiceType:
+          addons.mesh?.ingressServiceType ?? (input.cloud === "existing" ? "NodePort" : "LoadBalancer"),
         permissivePorts: addons.mesh?.permissivePorts ?? [],
       },
       admission: {

@@ -3,6 +3,7 @@
  * platform, export outputs. All logic lives in components; this file only wires them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { keycloakNamespace } from "../components/identity";
 import { kubeloginUser } from "../components/identity/kubectl-login";
 import { ZeroTrustPlatform } from "../components/platform";
 import { createCluster } from "./cluster";
@@ -52,9 +53,17 @@ export async function runProgram(): Promise<Record<string, unknown>> {
             workloadCertTtl: `${config.addons.mesh.workloadCertTtlHours}h`,
             rootCa: config.addons.mesh.rootCa,
             egressHosts: config.addons.mesh.egressHosts,
-            allExternalHosts: [
-              ...config.addons.mesh.egressHosts,
-              ...config.tenants.flatMap((t) => t.egressHosts),
+            // Who may send each external host's traffic through the egress gateway: the tenant that
+            // declared it, or, for a platform-wide host, every namespace in the mesh.
+            egressDeclarations: [
+              ...config.addons.mesh.egressHosts.map((host) => ({
+                host,
+                namespaces: [
+                  ...config.tenants.map((t) => t.name),
+                  ...(config.addons.identityProvider.enabled ? [keycloakNamespace] : []),
+                ],
+              })),
+              ...config.tenants.flatMap((t) => t.egressHosts.map((host) => ({ host, namespaces: [t.name] }))),
             ],
             // Every tier: tenant NetworkPolicies allow egress only to the egress gateway, so direct
             // sidecar-to-internet traffic would be blocked anyway; one path everywhere.
@@ -64,6 +73,7 @@ export async function runProgram(): Promise<Record<string, unknown>> {
               ...config.tenants.flatMap((t) => (t.ingress ? [t.ingress.host] : [])),
             ],
             ingressTlsSecret: "ingress-tls",
+            ingressServiceType: config.addons.mesh.ingressServiceType,
             permissivePorts: config.addons.mesh.permissivePorts,
           },
         }

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
+import { ingressGatewayPorts } from "../components/mesh/gateway-services";
 import { checkGatewayNetwork } from "./checks/gateway-network";
 import { editInputs } from "./fixtures";
 import { at, type CapturedResource, type ResourceGraph } from "./harness/graph";
@@ -48,6 +49,25 @@ function checkStrictMtls(graph: ResourceGraph): string[] {
   return problems;
 }
 
+type AuthzRule = {
+  from?: { source: Record<string, string[]> }[];
+  to?: { operation?: { ports?: string[] } }[];
+};
+
+/**
+ * The one ALLOW that may admit every source: the public entry point, at the ingress gateway, on
+ * its public HTTPS port only (tests/gateways.test.ts follows a request through it).
+ */
+function isPublicEntry(policy: CapturedResource, rule: AuthzRule): boolean {
+  const publicPort = [String(ingressGatewayPorts.https.targetPort)];
+  return (
+    inNamespace(policy, "istio-ingress") &&
+    at(policy.inputs, "spec.selector.matchLabels.istio") === "ingressgateway" &&
+    (rule.to ?? []).length > 0 &&
+    (rule.to ?? []).every((t) => JSON.stringify(t.operation?.ports) === JSON.stringify(publicPort))
+  );
+}
+
 /** C-MESH-2 / C-TEN-3: allow-nothing mesh-wide; every ALLOW names sources, never a wildcard. */
 function checkAuthorization(graph: ResourceGraph, declared: Map<string, string[]>): string[] {
   const policies = graph.ofType(istio.authorizationPolicy);
@@ -57,10 +77,9 @@ function checkAuthorization(graph: ResourceGraph, declared: Map<string, string[]
     problems.push("no mesh-wide allow-nothing policy");
   for (const policy of policies.filter((p) => p !== root)) {
     const namespace = String(at(policy.inputs, "metadata.namespace"));
-    for (const rule of (at(policy.inputs, "spec.rules") ?? []) as {
-      from?: { source: Record<string, string[]> }[];
-    }[]) {
-      if (!rule.from || rule.from.length === 0) problems.push(`${policy.name} allows every source`);
+    for (const rule of (at(policy.inputs, "spec.rules") ?? []) as AuthzRule[]) {
+      if ((!rule.from || rule.from.length === 0) && !isPublicEntry(policy, rule))
+        problems.push(`${policy.name} allows every source`);
       for (const { source } of rule.from ?? []) {
         for (const principal of source["principals"] ?? []) {
           if (principal === "*" || principal.startsWith("cluster.local/ns/*"))
@@ -101,6 +120,8 @@ const localPeers = new Map([
   ["analytics", ["payments"]],
   ["payments", ["storefront"]],
   ["storefront", []],
+  // The egress gateway admits the namespaces that declared an external host (payments: api.stripe.com).
+  ["istio-egress", ["payments"]],
 ]);
 
 describe("service mesh", () => {
@@ -165,6 +186,16 @@ describe("service mesh", () => {
       assert.match(
         checkAuthorization(await stack("local", wildcard), localPeers).join(),
         /allows principal \*/,
+      );
+      // The public entry point admits every source on its HTTPS port only; on every port it is reported.
+      const everyPort = editInputs(istio.authorizationPolicy, (props) => {
+        if ((props["metadata"] as Record<string, string>)["name"] === "allow-public-https") {
+          (props["spec"] as Record<string, unknown>)["rules"] = [{}];
+        }
+      });
+      assert.match(
+        checkAuthorization(await stack("local", everyPort), localPeers).join(),
+        /mesh-authz-ingress-gateway allows every source/,
       );
     },
   );

@@ -18,6 +18,7 @@ import { prepareUpstream } from "../scripts/verify/upstream";
 import { gatorVerify, offline, type ValidatorResult } from "../scripts/verify/validators";
 import { chartAdmissionLabel, gatorTestCharts } from "../scripts/verify/chart-admission";
 import { gatewayValues } from "../components/mesh/values";
+import { egressServicePorts } from "../components/mesh/gateway-services";
 import { systemNamespaces } from "../components/admission";
 import { goToolPath } from "../scripts/verify/tools";
 import { stringify } from "yaml";
@@ -176,7 +177,11 @@ describe("verify: every validator is live", () => {
   test("an Istio chart is templated from its declared nearest chart, and verify says so", (t) => {
     if (!requireTools(t)) return;
     const nearest = upstream.istioGateway.nearestChart;
-    const values = gatewayValues({ name: "istio-egressgateway", serviceType: "ClusterIP" });
+    const values = gatewayValues({
+      name: "istio-egressgateway",
+      serviceType: "ClusterIP",
+      ports: egressServicePorts(),
+    });
     const rows = verify(renderDirWith([], [gatewayRelease(values)]));
     const helm = row(rows, "helm template (upstream charts)");
     assert.deepEqual(helm.failures, []);

@@ -16,13 +16,20 @@ import type { ClusterHandle } from "../cluster";
 import { controlAnnotations, managedByLabel, podSecurityLabels } from "../shared/labels";
 import { chartRepositories, podSecurityStandardVersion, upstream } from "../versions";
 import { namespacePolicies } from "../shared/platform-namespace";
-import { egressGateway, egressRoutes, publicGateway } from "./gateways";
+import {
+  egressGatewayAuthorization,
+  ingressGatewayAuthorization,
+  type EgressDeclaration,
+} from "./gateway-authorization";
+import { egressServicePorts, ingressServicePorts } from "./gateway-services";
+import { egressGateway, egressGatewayMtls, egressRoutes, publicGateway } from "./gateways";
 import { egressGatewayPolicies, ingressGatewayPolicies } from "./network-policies";
 import { allowNothing, istioRootNamespace, strictPeerAuthentication } from "./policies";
 import { cniValues, gatewayValues, istiodValues } from "./values";
 import { releaseChart, type ChartSource } from "../shared/charts";
 
 export { istioRootNamespace, spiffePrincipal } from "./policies";
+export type { EgressDeclaration } from "./gateway-authorization";
 
 export const ingressNamespace = "istio-ingress";
 export const egressNamespace = "istio-egress";
@@ -37,12 +44,17 @@ export interface MeshArgs {
   readonly rootCa: "istiod-self-signed" | "plugged-in";
   /** External hosts every workload may reach (platform-wide ServiceEntries). */
   readonly egressHosts: readonly string[];
-  /** Every external host of the platform and its tenants; in prod each is routed via the egress gateway. */
-  readonly allExternalHosts?: readonly string[];
-  /** Route external traffic through the egress gateway (prod). */
+  /**
+   * Every external host of the platform and its tenants, with the namespaces that declared it: each
+   * host is routed through the egress gateway, which admits only those namespaces for it.
+   */
+  readonly egressDeclarations?: readonly EgressDeclaration[];
+  /** Route external traffic through the egress gateway. */
   readonly egressThroughGateway: boolean;
   /** Hosts the public ingress gateway serves (from tenants' ingress routes). */
   readonly ingressHosts: readonly string[];
+  /** The ingress gateway's Service: LoadBalancer on a cloud, NodePort (fixed ports) on kind. */
+  readonly ingressServiceType?: "LoadBalancer" | "NodePort";
   /** Secret in istio-ingress holding the ingress certificate (the secrets component can supply it). */
   readonly ingressTlsSecret: string;
   /** Weakens C-MESH-1: narrow, reasoned per-port PERMISSIVE exceptions (refused in prod without a key). */
@@ -99,6 +111,7 @@ export class Mesh extends pulumi.ComponentResource {
         { ...child, dependsOn },
       );
 
+    const ingressServiceType = args.ingressServiceType ?? "LoadBalancer";
     const base = release("istio-base", upstream.istioBase, system.metadata.name, {});
     // The CNI agent runs in kube-system (a node agent, exempt as a system namespace).
     const cni = release("istio-cni", upstream.istioCni, "kube-system", cniValues(), [base]);
@@ -113,14 +126,18 @@ export class Mesh extends pulumi.ComponentResource {
       "istio-ingressgateway",
       upstream.istioGateway,
       ingress.metadata.name,
-      gatewayValues({ name: "istio-ingressgateway", serviceType: "LoadBalancer" }),
+      gatewayValues({
+        name: "istio-ingressgateway",
+        serviceType: ingressServiceType,
+        ports: ingressServicePorts(ingressServiceType),
+      }),
       [istiod],
     );
     release(
       "istio-egressgateway",
       upstream.istioGateway,
       egress.metadata.name,
-      gatewayValues({ name: "istio-egressgateway", serviceType: "ClusterIP" }),
+      gatewayValues({ name: "istio-egressgateway", serviceType: "ClusterIP", ports: egressServicePorts() }),
       [istiod],
     );
 
@@ -150,12 +167,18 @@ export class Mesh extends pulumi.ComponentResource {
       );
     custom("strict-mtls", strictPeerAuthentication(), ["C-MESH-1", "C-MESH-5"]);
     this.ready = custom("allow-nothing", allowNothing(), ["C-MESH-2"]);
-    if (args.ingressHosts.length > 0)
+    if (args.ingressHosts.length > 0) {
       custom("public-gateway", publicGateway(args.ingressHosts, args.ingressTlsSecret), ["C-MESH-6"]);
-    const externalHosts = [...new Set(args.allExternalHosts ?? args.egressHosts)].sort();
+      custom("authz-ingress-gateway", ingressGatewayAuthorization(), ["C-MESH-2", "C-MESH-6"]);
+    }
+    const declarations = args.egressDeclarations ?? [];
+    const externalHosts = [...new Set([...args.egressHosts, ...declarations.map((d) => d.host)])].sort();
     if (args.egressThroughGateway && externalHosts.length > 0) {
       custom("gateway-egress", egressGateway(externalHosts), ["C-MESH-3"]);
-      custom("virtualservice-egress", egressRoutes(externalHosts), ["C-MESH-3"]);
+      custom("destinationrule-egress-gateway", egressGatewayMtls(externalHosts), ["C-MESH-1", "C-MESH-3"]);
+      for (const route of egressRoutes(externalHosts))
+        custom(`virtualservice-${route.metadata.name}`, route, ["C-MESH-3"]);
+      custom("authz-egress-gateway", egressGatewayAuthorization(declarations), ["C-MESH-2", "C-MESH-3"]);
     }
     (args.permissivePorts ?? []).forEach((exemption, i) =>
       custom(

@@ -4,6 +4,7 @@
  * validators and our admission constraints on the output.
  */
 import { images } from "../versions";
+import type { GatewayServicePort, GatewayServiceType } from "./gateway-services";
 
 export interface IstiodValuesArgs {
   readonly replicas: number;
@@ -92,16 +93,18 @@ export function cniValues(): Record<string, unknown> {
 }
 
 export interface GatewayValuesArgs {
-  /** "LoadBalancer" only for the ingress gateway (the service-exposure constraint allows it there). */
-  readonly serviceType: "LoadBalancer" | "ClusterIP";
+  /** LoadBalancer or NodePort only for the ingress gateway (the service-exposure constraint allows them there). */
+  readonly serviceType: GatewayServiceType;
   /** The release name, which the chart uses as the pods' `app` label. */
   readonly name: string;
+  /** The Service's ports, from gateway-services.ts; the chart copies them into the Service as given. */
+  readonly ports: readonly GatewayServicePort[];
 }
 
 /** An ingress or egress gateway: two replicas at least, spread over nodes, never both evicted. */
 export function gatewayValues(args: GatewayValuesArgs): Record<string, unknown> {
   return {
-    service: { type: args.serviceType },
+    service: { type: args.serviceType, ports: args.ports.map((p) => ({ ...p })) },
     autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
     podDisruptionBudget: { minAvailable: 1 },
     affinity: spreadOverNodes({ app: args.name }),

@@ -15,6 +15,7 @@ import {
   sameNamespace,
   tcpPorts,
 } from "../shared/network-fragments";
+import { egressListenerPorts } from "../mesh/gateway-services";
 
 export interface TenantNetworkFlows {
   /** Namespaces allowed to open connections into the tenant. */
@@ -40,7 +41,8 @@ export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string,
             egress: [
               dnsEgress,
               { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) },
-              { to: [namespaceNamed(["istio-egress"])], ports: tcpPorts(443, 8443) },
+              // The egress gateway's pod port (after the Service's DNAT), from its one port declaration.
+              { to: [namespaceNamed(["istio-egress"])], ports: tcpPorts(...egressListenerPorts()) },
             ],
           },
         }
