@@ -11,6 +11,7 @@ import {
   tenantPrefixesOutsidePlatform,
 } from "./config-rules-identity";
 import { tenantCapacity } from "./capacity";
+import { inputRules } from "./config-rules-inputs";
 import type { StackConfigInput } from "./config-schema";
 
 export interface ConfigProblem {
@@ -19,7 +20,7 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-type Rule = (config: StackConfigInput) => ConfigProblem[];
+type Rule = (config: StackConfigInput, stackName: string) => ConfigProblem[];
 
 const minPublicPrefix = 16;
 
@@ -323,18 +324,7 @@ const meshRules: Rule = (config) => {
       });
     }
   });
-  const hosts = new Map<string, number>();
-  (config.tenants ?? []).forEach((tenant, index) => {
-    const host = tenant.ingress?.host;
-    if (!host) return;
-    if (hosts.has(host)) {
-      problems.push({
-        path: ["tenants", index, "ingress", "host"],
-        message: `is already routed to tenants[${hosts.get(host)}]`,
-      });
-    }
-    hosts.set(host, index);
-  });
+  // Hosts shared between routes (and with Keycloak): ingressHostCollisions.
   return problems;
 };
 
@@ -472,4 +462,5 @@ export const configRules: readonly Rule[] = [
   identityProvider,
   entraGroupsOnAzure,
   tenantCapacity,
+  ...inputRules,
 ];

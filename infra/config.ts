@@ -175,7 +175,7 @@ export function loadConfig(raw: Record<string, unknown>, stackName: string): Pla
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap(issueToProblems), stackName, raw);
   }
-  const problems = configRules.flatMap((rule) => rule(parsed.data));
+  const problems = configRules.flatMap((rule) => rule(parsed.data, stackName));
   if (problems.length > 0) throw new ConfigError(problems, stackName, raw);
   return resolveDefaults(parsed.data);
 }
