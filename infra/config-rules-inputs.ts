@@ -15,11 +15,21 @@ export const knownRegion: Rule = (config) => {
   if (config.cloud === "existing" || !config.region) return [];
   const known: readonly string[] = regions[config.cloud];
   if (known.includes(config.region)) return [];
-  const near = known.filter((r) => r.slice(0, 4) === config.region?.slice(0, 4)).slice(0, 6);
+  const typed = config.region;
+  const shared = (r: string) => {
+    let n = 0;
+    while (n < r.length && r[n] === typed[n]) n++;
+    return n;
+  };
+  // The closest names first: those sharing the longest prefix with what was typed.
+  const near = known
+    .filter((r) => shared(r) >= 3)
+    .sort((a, b) => shared(b) - shared(a) || a.localeCompare(b))
+    .slice(0, 3);
   return [
     {
       path: ["region"],
-      message: `is not a ${config.cloud === "aws" ? "AWS region" : "public Azure location"}; use one of infra/data/cloud-regions.json${near.length > 0 ? `, e.g. ${near.join(", ")}` : ""}`,
+      message: `is not ${config.cloud === "aws" ? "an AWS region" : "a public Azure location"}; use one of infra/data/cloud-regions.json${near.length > 0 ? `, e.g. ${near.join(", ")}` : ""}`,
     },
   ];
 };

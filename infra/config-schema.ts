@@ -571,7 +571,7 @@ const addons = z.strictObject({
         .optional()
         .meta({
           description:
-            "Keycloak image; defaults to the pinned official image. Prod needs it by digest from the stack's own registry (aws: the ECR repository zt-<stack>/platform; azure: the ACR zt<stack>platform.azurecr.io) or a mirror listed in admission.allowedRegistries. Placeholder digests (sha256:000…, the examples' REPLACE-WITH-YOUR-MIRROR-DIGEST) are refused.",
+            "Keycloak image; defaults to the pinned official image. Prod: by real digest, from the stack's own registry or a mirror in admission.allowedRegistries (docs/operations.md).",
           controls: ["C-ID-1"],
         }),
     })

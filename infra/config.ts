@@ -188,6 +188,10 @@ function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
       message: "is not a known key; check the spelling against docs/configuration.md",
     }));
   }
+  if (issue.code === "invalid_key") {
+    // A record key that fails its schema: report the key's own message, not "Invalid key in record".
+    return issue.issues.map((inner) => ({ path, message: inner.message }));
+  }
   return [{ path, message: issue.message }];
 }
 

@@ -70,7 +70,10 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
       : {}),
     addons: {
       runtimeSecurity: { alertSinks: [{ type: "webhook", url: probeSinkUrl }] },
-      identityProvider: { hostname: "issuer.invalid", ...(tier === "prod" && cloud !== "existing" ? { image: probeImages[cloud] } : {}) },
+      identityProvider: {
+        hostname: "issuer.invalid",
+        ...(tier === "prod" && cloud !== "existing" ? { image: probeImages[cloud] } : {}),
+      },
       admission: {
         signatureVerification: {
           authorities: [{ name: "probe", keyless: { issuer: probeIssuer, subject: "probe" } }],
