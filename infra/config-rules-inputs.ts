@@ -6,7 +6,9 @@
 import type { ConfigProblem } from "./config-rules";
 import type { StackConfigInput } from "./config-schema";
 import regions from "./data/cloud-regions.json";
-import { fromListedMirror, imageRepository, ownRegistry } from "./own-registry";
+import { irsaRoleName, maxIamRoleNamePrefix } from "../components/eks-cluster/names";
+import { tenantReaderServiceAccount } from "../components/tenant/secrets";
+import { fromListedMirror, imageRepository, ownRegistry, stackClusterName } from "./own-registry";
 import { subjectPatternProblem } from "./subject-pattern";
 
 type Rule = (config: StackConfigInput, stackName: string) => ConfigProblem[];
@@ -117,7 +119,25 @@ export const prodImageRegistry: Rule = (config, stackName) => {
   ];
 };
 
+/** On EKS each tenant's vault reader gets an IRSA role named after the stack and the tenant. */
+export const tenantRoleNames: Rule = (config, stackName) => {
+  if (config.cloud !== "aws" || config.addons?.externalSecrets?.enabled === false) return [];
+  const cluster = stackClusterName(stackName);
+  return (config.tenants ?? []).flatMap((tenant, index) => {
+    const role = irsaRoleName(cluster, tenant.name, tenantReaderServiceAccount);
+    if (role.length <= maxIamRoleNamePrefix) return [];
+    const room = maxIamRoleNamePrefix - (role.length - tenant.name.length);
+    return [
+      {
+        path: ["tenants", index, "name"],
+        message: `makes the tenant's IAM role "${role}-<7 random>" longer than AWS's 64 characters (the deploy would fail); on stack "${stackName}" use at most ${room} characters`,
+      },
+    ];
+  });
+};
+
 export const inputRules: readonly Rule[] = [
+  tenantRoleNames,
   knownRegion,
   ingressHostCollisions,
   signatureSubjects,

@@ -10,7 +10,7 @@ import { describe, test } from "node:test";
 import { loadConfig, readRawConfig } from "../infra/config";
 import { isPlaceholderDigest } from "../infra/image-reference";
 import { assertRefused, flat, idp, signed, sinks, valid, withTier, type Config } from "./config-fixtures";
-import { captureStack, readStackFile, standInMirrorDigest } from "./harness/run";
+import { captureStack, readStackFile, stackGraph, standInMirrorDigest } from "./harness/run";
 
 type Case = { name: string; config: Config; expected: { key: string; says: RegExp }[] };
 
@@ -321,6 +321,21 @@ describe("names longer than the Kubernetes object they become", () => {
       expected: [{ key: "zt-blueprint:tenants[0].egressHosts[0]", says: /at most 253 characters/ }],
     },
   ]);
+  test("refuses a tenant name that makes its EKS vault-reader role name too long, and accepts one at the limit", async () => {
+    // "zt-test-" + tenant + "-vault-reader" + "-" + 7 random must fit IAM's 64: at most 35 here.
+    const aws = (name: string) => withTier("staging", { tenants: [{ name, idpGroup: "team" }] });
+    await assertRefused(aws(long(36)), [
+      {
+        key: keyPath.name,
+        says: /IAM role "zt-test-a.*-vault-reader-<7 random>" longer than AWS's 64 .*at most 35 characters/,
+      },
+    ]);
+    assert.equal(accepts(aws(long(35))).tenants[0]?.name.length, 35);
+    // The derivation is the one the EKS component registers (aws-prod's storefront tenant).
+    const graph = await stackGraph("aws-prod");
+    const roles = graph.ofType("aws:iam/role:Role").map((r) => r.name);
+    assert.ok(roles.includes("zt-aws-prod-storefront-vault-reader"), roles.join(", "));
+  });
   test("accepts names at the limits", () => {
     const config = accepts({
       ...valid,
