@@ -8,13 +8,14 @@ import { EksCluster } from "../components/eks-cluster";
 import { ExistingCluster } from "../components/existing-cluster";
 import { kubectlClientId } from "../components/identity/realm";
 import { configNamespace, type PlatformConfig } from "./config";
+import { stackClusterName } from "./own-registry";
 
 export function createCluster(config: PlatformConfig, stackName: string): ClusterHandle {
   switch (config.cloud) {
     case "existing": {
       const kubeconfig = new pulumi.Config(configNamespace).getSecret("kubeconfig");
       return new ExistingCluster("cluster", {
-        clusterName: config.existingCluster.context ?? `zt-${stackName}`,
+        clusterName: config.existingCluster.context ?? stackClusterName(stackName),
         ...(config.existingCluster.context ? { context: config.existingCluster.context } : {}),
         ...(kubeconfig ? { kubeconfig } : {}),
       }).handle;
@@ -29,7 +30,7 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
       return new EksCluster(
         "cluster",
         {
-          clusterName: `zt-${stackName}`,
+          clusterName: stackClusterName(stackName),
           region: config.region as string,
           kubernetesVersion: config.kubernetesVersion,
           vpcCidr: config.network.vpcCidr,
@@ -67,7 +68,7 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
       return new AksCluster(
         "cluster",
         {
-          clusterName: `zt-${stackName}`,
+          clusterName: stackClusterName(stackName),
           location: config.region as string,
           kubernetesVersion: config.kubernetesVersion,
           vnetCidr: config.network.vpcCidr,

@@ -12,6 +12,7 @@ import {
 } from "./config-rules-identity";
 import { tenantCapacity } from "./capacity";
 import { chartSource } from "./config-rules-charts";
+import { inputRules } from "./config-rules-inputs";
 import type { StackConfigInput } from "./config-schema";
 
 export interface ConfigProblem {
@@ -20,7 +21,7 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
-type Rule = (config: StackConfigInput) => ConfigProblem[];
+type Rule = (config: StackConfigInput, stackName: string) => ConfigProblem[];
 
 const minPublicPrefix = 16;
 
@@ -324,18 +325,7 @@ const meshRules: Rule = (config) => {
       });
     }
   });
-  const hosts = new Map<string, number>();
-  (config.tenants ?? []).forEach((tenant, index) => {
-    const host = tenant.ingress?.host;
-    if (!host) return;
-    if (hosts.has(host)) {
-      problems.push({
-        path: ["tenants", index, "ingress", "host"],
-        message: `is already routed to tenants[${hosts.get(host)}]`,
-      });
-    }
-    hosts.set(host, index);
-  });
+  // Hosts shared between routes (and with Keycloak): ingressHostCollisions.
   return problems;
 };
 
@@ -474,4 +464,5 @@ export const configRules: readonly Rule[] = [
   entraGroupsOnAzure,
   tenantCapacity,
   chartSource,
+  ...inputRules,
 ];

@@ -8,6 +8,9 @@ import { z } from "zod";
 import { ingressNodePorts } from "../components/mesh/gateway-services";
 import { supportedKubernetesVersions } from "../components/versions";
 import { parseCidr } from "./cidr";
+import { oneOfForms } from "./config-union";
+import { imageReferenceProblem } from "./image-reference";
+import { reservedNamespaceReason, reservedNamespaceSummary } from "./platform-namespaces";
 
 const dnsLabel = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const groupName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -20,22 +23,32 @@ export const clouds = ["aws", "azure", "existing"] as const;
 export const enforcementActions = ["dryrun", "warn", "deny"] as const;
 export const secretBackends = ["cloud-vault", "kubernetes"] as const;
 
-/** Namespaces the platform owns or Kubernetes reserves; a tenant may not take them. */
-export const reservedNamespaces = [
-  "default",
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-  "istio-system",
-  "istio-ingress",
-  "istio-egress",
-  "gatekeeper-system",
-  "falco",
-  "trivy-system",
-  "monitoring",
-  "external-secrets",
-  "keycloak",
-] as const;
+/**
+ * A DNS name the ingress gateway serves (`*.` allowed where noted): each label at most 63
+ * characters, the whole name at most 253 (RFC 1123; what a Gateway/VirtualService host accepts).
+ */
+const dnsName = (example: string) =>
+  z
+    .string()
+    .regex(hostname, `must be a lowercase DNS hostname such as ${example}`)
+    .refine((v) => v.length <= 253 && v.split(".").every((label) => label.length <= 63), {
+      message: "must be at most 253 characters with each dot-separated label at most 63",
+    });
+
+/** A Kubernetes object name that must be a DNS-1123 label (namespaces, Services): at most 63. */
+const objectLabel = (what: string) =>
+  z
+    .string()
+    .max(63, `must be at most 63 characters (a ${what} name is a DNS-1123 label)`)
+    .regex(
+      dnsLabel,
+      `must be a ${what} name (DNS-1123 label: lowercase letters, digits or '-', starting with a letter)`,
+    );
+
+/** Label keys and values as Kubernetes validates them (a selector with others never matches). */
+const labelKey =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 const cidr = z
   .string()
@@ -55,8 +68,14 @@ const tenantName = z
   })
   .max(40, "must be at most 40 characters (it prefixes generated names)")
   .regex(dnsLabel, "must be a DNS-1123 label: lowercase letters, digits or '-', starting with a letter")
-  .refine((v) => !(reservedNamespaces as readonly string[]).includes(v) && !v.startsWith("kube-"), {
-    message: `is reserved for the platform; reserved: ${reservedNamespaces.join(", ")}, kube-*`,
+  .superRefine((v, ctx) => {
+    const reason = reservedNamespaceReason(v);
+    if (reason) {
+      ctx.addIssue({
+        code: "custom",
+        message: `is reserved: ${reason}; pick another tenant name (reserved: ${reservedNamespaceSummary})`,
+      });
+    }
   });
 
 const idpGroup = z
@@ -121,9 +140,7 @@ const tenant = z.strictObject({
       controls: ["C-TEN-2", "C-TEN-3"],
     }),
   egressHosts: z
-    .array(
-      z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com or *.example.com"),
-    )
+    .array(dnsName("api.example.com or *.example.com"))
     .optional()
     .meta({
       description:
@@ -140,13 +157,11 @@ const tenant = z.strictObject({
     }),
   ingress: z
     .strictObject({
-      host: z.string().regex(hostname, "must be a lowercase DNS hostname such as shop.example.com").meta({
-        description: "Public hostname the ingress gateway serves for the tenant; unique across tenants.",
+      host: dnsName("shop.example.com").meta({
+        description:
+          "Public hostname the ingress gateway serves for the tenant (`*.` allowed); must not overlap another route's or the identity provider's host.",
       }),
-      service: z
-        .string()
-        .regex(dnsLabel, "must be a Service name (DNS-1123 label)")
-        .meta({ description: "The tenant's Service the route leads to." }),
+      service: objectLabel("Service").meta({ description: "The tenant's Service the route leads to." }),
       port: z.number().int().min(1).max(65535).meta({ description: "Port of that Service." }),
       endUserAuth: z
         .boolean()
@@ -175,7 +190,7 @@ const addons = z.strictObject({
     .strictObject({
       ...toggle,
       egressHosts: z
-        .array(z.string().regex(hostname, "must be a lowercase DNS hostname such as api.example.com"))
+        .array(dnsName("api.example.com"))
         .optional()
         .meta({
           description: "External hosts every workload may reach (platform-wide ServiceEntries).",
@@ -206,12 +221,12 @@ const addons = z.strictObject({
       permissivePorts: z
         .array(
           z.strictObject({
-            namespace: z
-              .string()
-              .regex(dnsLabel, "must be a namespace")
-              .meta({ description: "Namespace of the workload." }),
+            namespace: objectLabel("namespace").meta({ description: "Namespace of the workload." }),
             workloadLabels: z
-              .record(z.string(), z.string())
+              .record(
+                z.string().regex(labelKey, "must be a Kubernetes label key ([prefix/]name, name at most 63)"),
+                z.string().regex(labelValue, "must be a Kubernetes label value (at most 63 characters)"),
+              )
               .meta({ description: "Labels selecting the workload." }),
             port: z
               .number()
@@ -294,24 +309,30 @@ const addons = z.strictObject({
             }),
           authorities: z
             .array(
-              z.union([
-                z.strictObject({
-                  name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
-                  publicKey: z
-                    .string()
-                    .regex(
-                      /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/,
-                      "must be a PEM public key",
-                    ),
-                }),
-                z.strictObject({
-                  name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
-                  keyless: z.strictObject({
-                    issuer: z.url({ protocol: /^https$/, error: "must be an https OIDC issuer URL" }),
-                    subject: z.string().min(1).optional(),
-                    subjectRegExp: z.string().min(1).optional(),
+              oneOfForms([
+                {
+                  label: "a cosign key {name, publicKey}",
+                  schema: z.strictObject({
+                    name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
+                    publicKey: z
+                      .string()
+                      .regex(
+                        /^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/,
+                        "must be a PEM public key",
+                      ),
                   }),
-                }),
+                },
+                {
+                  label: "a keyless identity {name, keyless: {issuer, subject | subjectRegExp}}",
+                  schema: z.strictObject({
+                    name: z.string().regex(dnsLabel, "must be a DNS-1123 label"),
+                    keyless: z.strictObject({
+                      issuer: z.url({ protocol: /^https$/, error: "must be an https OIDC issuer URL" }),
+                      subject: z.string().min(1).optional(),
+                      subjectRegExp: z.string().min(1).optional(),
+                    }),
+                  }),
+                },
               ]),
             )
             .optional()
@@ -378,7 +399,10 @@ const addons = z.strictObject({
                   ),
               }),
             ],
-            { error: 'must be a sink of type "webhook", "cloudwatch-logs" or "azure-event-hub"' },
+            {
+              error:
+                'must be a sink of type "webhook" (with url), "cloudwatch-logs" (with logGroupArn, aws) or "azure-event-hub" (with eventHubId, azure)',
+            },
           ),
         )
         .optional()
@@ -481,9 +505,7 @@ const addons = z.strictObject({
   identityProvider: z
     .strictObject({
       ...toggle,
-      hostname: z
-        .string()
-        .regex(hostname, "must be a lowercase DNS hostname such as id.example.com")
+      hostname: dnsName("id.example.com")
         .optional()
         .meta({
           description:
@@ -575,14 +597,14 @@ const addons = z.strictObject({
         }),
       image: z
         .string()
-        .regex(
-          /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+(:[\w.-]+|@sha256:[a-f0-9]{64})$/,
-          "must be an image reference with a tag or digest",
-        )
+        .superRefine((v, ctx) => {
+          const problem = imageReferenceProblem(v, "Keycloak");
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
         .optional()
         .meta({
           description:
-            "Keycloak image, e.g. your registry's mirror by digest; defaults to the pinned official image.",
+            "Keycloak image; defaults to the pinned official image. Prod: by real digest, from the stack's own registry or a mirror in admission.allowedRegistries (docs/operations.md).",
           controls: ["C-ID-1"],
         }),
     })
@@ -607,7 +629,10 @@ export const stackConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9-]+$/, "must be a cloud region name such as eu-west-1")
     .optional()
-    .meta({ description: "Cloud region, e.g. eu-west-1 or westeurope; required for aws and azure." }),
+    .meta({
+      description:
+        "Cloud region, e.g. eu-west-1 or westeurope; required for aws and azure, and one the cloud has (infra/data/cloud-regions.json).",
+    }),
   kubernetesVersion: z.enum(supportedKubernetesVersions).meta({
     description: "Kubernetes minor version; one of supportedKubernetesVersions in components/versions.ts.",
     controls: ["C-CL-7"],

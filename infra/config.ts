@@ -186,7 +186,7 @@ export function loadConfig(raw: Record<string, unknown>, stackName: string): Pla
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.flatMap(issueToProblems), stackName, raw);
   }
-  const problems = configRules.flatMap((rule) => rule(parsed.data));
+  const problems = configRules.flatMap((rule) => rule(parsed.data, stackName));
   if (problems.length > 0) throw new ConfigError(problems, stackName, raw);
   const config = resolveDefaults(parsed.data);
   const localDir = config.charts.source.localDir;
@@ -222,6 +222,10 @@ function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
       path: [...path, key],
       message: "is not a known key; check the spelling against docs/configuration.md",
     }));
+  }
+  if (issue.code === "invalid_key") {
+    // A record key that fails its schema: report the key's own message, not "Invalid key in record".
+    return issue.issues.map((inner) => ({ path, message: inner.message }));
   }
   return [{ path, message: issue.message }];
 }

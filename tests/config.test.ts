@@ -8,93 +8,17 @@ import { ConfigError, formatKeyPath, loadConfig, readRawConfig } from "../infra/
 import { runProgram } from "../infra/program";
 import { tierDefaults } from "../infra/tiers";
 import { capture } from "./harness/run";
-
-type Config = Record<string, unknown>;
-
-/** A keyless authority: images signed by the organisation's release workflow. */
-const signed = {
-  signatureVerification: {
-    authorities: [
-      {
-        name: "release",
-        keyless: {
-          issuer: "https://token.actions.githubusercontent.com",
-          subjectRegExp: "^https://github\\.com/org/.+$",
-        },
-      },
-    ],
-  },
-};
-
-/** Runtime alerts go somewhere (C-RT-1). */
-const sinks = {
-  runtimeSecurity: { alertSinks: [{ type: "webhook", url: "https://alerts.example.com/falco" }] },
-};
-
-/** Keycloak's public hostname: required whenever the identity provider is on (the default). */
-const idp = {
-  hostname: "id.example.com",
-  // The issuer's public DNS record and CA-signed certificate (required on aws).
-  publicIssuer: { dnsName: "id.example.com", certificate: "public-ca" },
-  // Prod refuses Keycloak by tag; a digest is accepted in every tier.
-  image: `registry.example.com/mirror/keycloak@sha256:${"ab".repeat(32)}`,
-};
-
-const valid: Config = {
-  addons: { admission: signed, ...sinks, identityProvider: idp },
-  cloud: "existing",
-  tier: "dev",
-  kubernetesVersion: "1.35",
-  tenants: [
-    { name: "shop", idpGroup: "team-shop" },
-    { name: "billing", idpGroup: "team-billing", allowedPeers: ["shop"] },
-  ],
-};
-
-/** Pulumi's flat form: structured values as JSON, scalars as the strings a user typed. */
-function flat(config: Config): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [
-        `zt-blueprint:${key}`,
-        typeof value === "string" ? value : JSON.stringify(value),
-      ]),
-  );
-}
-
-async function runWith(config: Config, stack = "test") {
-  return capture(runProgram, { stack, config: flat(config) });
-}
-
-/** Runs the real program and asserts it was refused with these key paths, registering nothing. */
-async function assertRefused(config: Config, expected: { key: string; says: RegExp }[]) {
-  const { error, graph } = await runWith(config);
-  assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-  for (const { key, says } of expected) {
-    const line = error.message.split("\n").find((l) => l.includes(`- ${key}: `));
-    assert.ok(line, `no problem reported for ${key} in:\n${error.message}`);
-    assert.match(line, says);
-  }
-  assert.equal(error.problems.length, expected.length, error.message);
-  assert.doesNotMatch(error.message, /\n\s+at /, "the message carries no stack frames");
-  // Only the root stack resource exists: not one resource of the blueprint was registered.
-  assert.deepEqual(
-    graph.resources.map((r) => r.type),
-    ["pulumi:pulumi:Stack"],
-  );
-}
-
-const withTier = (tier: string, extra: Config = {}): Config => {
-  const config: Config = {
-    ...valid,
-    cloud: tier === "dev" ? "existing" : "aws",
-    region: "eu-west-1",
-    tier,
-    ...extra,
-  };
-  return config["cloud"] === "aws" ? { cloudAccount: "123456789012", ...config } : config;
-};
+import {
+  assertRefused,
+  flat,
+  idp,
+  runWith,
+  signed,
+  sinks,
+  valid,
+  withTier,
+  type Config,
+} from "./config-fixtures";
 
 describe("stack config: accepted", () => {
   test("a valid local config resolves tier defaults", () => {
@@ -197,7 +121,12 @@ describe("stack config: refused before anything is registered", () => {
     {
       name: "a tenant taking a reserved namespace",
       config: { ...valid, tenants: [{ name: "kube-system", idpGroup: "g" }] },
-      expected: [{ key: "zt-blueprint:tenants[0].name", says: /reserved for the platform/ }],
+      expected: [
+        {
+          key: "zt-blueprint:tenants[0].name",
+          says: /is reserved: "kube-system" is a namespace Kubernetes creates.*pick another tenant name/,
+        },
+      ],
     },
     {
       name: "duplicate tenants",
@@ -467,7 +396,7 @@ describe("stack config: refused before anything is registered", () => {
       expected: [
         {
           key: "zt-blueprint:addons.runtimeSecurity.alertSinks[0].type",
-          says: /got "pagerduty"; must be a sink of type "webhook", "cloudwatch-logs" or "azure-event-hub"/,
+          says: /got "pagerduty"; must be a sink of type "webhook" \(with url\), "cloudwatch-logs" \(with logGroupArn, aws\) or "azure-event-hub" \(with eventHubId, azure\)/,
         },
       ],
     },

@@ -10,7 +10,7 @@ import { checkGatewayNetwork } from "./checks/gateway-network";
 import { editInputs } from "./fixtures";
 import { at, type CapturedResource, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
-import { captureStack, stackGraph } from "./harness/run";
+import { captureStack, stackGraph, standInMirrorDigest } from "./harness/run";
 
 const istio = {
   peerAuthentication: "kubernetes:security.istio.io/v1:PeerAuthentication",
@@ -334,7 +334,8 @@ describe("service mesh", () => {
           runtimeSecurity: { enabled: false },
           identityProvider: {
             hostname: "id.example.com",
-            image: `registry.example.com/mirror/keycloak@sha256:${"ab".repeat(32)}`,
+            // aws-prod's own ECR repository: prod takes Keycloak from nowhere else.
+            image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/zt-aws-prod/platform@sha256:${standInMirrorDigest}`,
           },
           mesh: {
             permissivePorts: [

@@ -7,6 +7,7 @@
  */
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
+import { acrRegistryName } from "../cluster/registry-names";
 import { privateEndpoint, type Vnet } from "./network";
 
 export function createRegistry(
@@ -22,8 +23,7 @@ export function createRegistry(
   const registry = new azure.containerservice.Registry(
     `${args.name}-acr`,
     {
-      // Registry names are global, alphanumeric, 5-50 characters.
-      name: `${args.name.replace(/[^a-z0-9]/g, "")}platform`.slice(0, 50),
+      name: acrRegistryName(args.name),
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       sku: "Premium",

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityBinder, WorkloadIdentityBinding, WorkloadIdentityRequest } from "../cluster";
 import { permissionStatements, policyJson } from "./policy";
+import { irsaRoleName } from "./names";
 
 export interface OidcIssuer {
   readonly providerArn: pulumi.Input<string>;
@@ -81,7 +82,7 @@ export class IrsaBinder implements IdentityBinder {
     const statements = permissionStatements(request.permissions);
     const role = irsaRole(
       {
-        name: `${this.clusterName}-${request.namespace}-${request.serviceAccount}`,
+        name: irsaRoleName(this.clusterName, request.namespace, request.serviceAccount),
         issuer: this.issuer,
         namespace: request.namespace,
         serviceAccount: request.serviceAccount,

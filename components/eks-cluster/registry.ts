@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { ecrRepositoryName } from "../cluster/registry-names";
 
 export interface RegistryArgs {
   readonly name: string;
@@ -15,7 +16,7 @@ export function createRegistry(args: RegistryArgs, opts: pulumi.CustomResourceOp
   const repository = new aws.ecr.Repository(
     `${args.name}-platform`,
     {
-      name: `${args.name}/platform`,
+      name: ecrRepositoryName(args.name),
       imageTagMutability: "IMMUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],

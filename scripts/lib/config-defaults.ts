@@ -4,8 +4,11 @@
  * read back from the result. Keys the minimal stack must set are "required" only if the loader
  * refuses the stack without them. Nothing here restates a default value.
  */
+import { createHash } from "node:crypto";
+import { acrLoginServer, ecrRepositoryUrl } from "../../components/cluster/registry-names";
 import { supportedKubernetesVersions } from "../../components/versions";
 import { loadConfig, type PlatformConfig } from "../../infra/config";
+import { stackClusterName } from "../../infra/own-registry";
 import type { ConfigKey } from "./config-keys";
 
 export const tierOrder = ["dev", "staging", "prod"] as const;
@@ -21,13 +24,23 @@ const probeIssuer = "https://issuer.invalid/realms/platform";
 const probeSinkUrl = "https://alerts.invalid/probe";
 /** Azure requires Entra group object IDs for RBAC subjects. */
 const probeEntraGroup = "00000000-0000-4000-8000-00000000e1d0";
-/** Prod refuses Keycloak by tag, so its probe names a digest: shown as what prod requires. */
-const probeImage = `registry.invalid/keycloak@sha256:${"0".repeat(64)}`;
+/** The stack name the probes are resolved as. */
+const probeStack = "config-docs";
+/**
+ * Prod refuses Keycloak by tag, by placeholder digest, and from a registry the stack does not
+ * create, so its probe names a digest in the probe stack's own registry: shown as what prod requires.
+ */
+const probeDigest = createHash("sha256").update("config-docs probe").digest("hex");
+const probeImages: Record<"aws" | "azure", string> = {
+  aws: `${ecrRepositoryUrl("123456789012", "eu-west-1", stackClusterName(probeStack))}@sha256:${probeDigest}`,
+  azure: `${acrLoginServer(stackClusterName(probeStack))}/keycloak@sha256:${probeDigest}`,
+};
 const placeholders: [string, string][] = [
   [probeTenant, "<name>"],
   [probeIssuer, "<oidcIssuerUrl>"],
   [probeSinkUrl, "<first webhook alertSink url>"],
-  [probeImage, "required: a repo@sha256 reference"],
+  [probeImages.aws, "required: a repo@sha256 reference"],
+  [probeImages.azure, "required: a repo@sha256 reference"],
   [probeEntraGroup, "required: an Entra group object ID"],
 ];
 
@@ -60,7 +73,7 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
       identityProvider: {
         hostname: "issuer.invalid",
         publicIssuer: { dnsName: "issuer.invalid", certificate: "public-ca" },
-        ...(tier === "prod" ? { image: probeImage } : {}),
+        ...(tier === "prod" && cloud !== "existing" ? { image: probeImages[cloud] } : {}),
       },
       admission: {
         signatureVerification: {
@@ -126,7 +139,7 @@ function withValue(raw: Raw, path: Path, value: unknown): Raw {
 
 function accepts(raw: Raw): boolean {
   try {
-    loadConfig(raw, "config-docs");
+    loadConfig(raw, probeStack);
     return true;
   } catch {
     return false;
@@ -135,7 +148,7 @@ function accepts(raw: Raw): boolean {
 
 function load(raw: Raw, what: string): PlatformConfig {
   try {
-    return loadConfig(raw, "config-docs");
+    return loadConfig(raw, probeStack);
   } catch (err) {
     throw new Error(
       `the minimal ${what} stack no longer validates; update minimalStack in scripts/lib/config-defaults.ts:\n${

@@ -2,12 +2,14 @@
  * Runs a component, or the whole program for a named stack, under Pulumi mocks and returns the
  * captured resource graph. One helper for every test and for the offline render.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { parse as parseYaml } from "yaml";
 import { loadConfig, readRawConfig, type PlatformConfig } from "../../infra/config";
+import { mirrorDigestMarker } from "../../infra/image-reference";
 import { ResourceGraph } from "./graph";
 import { mocks as defaultMocks } from "./mocks";
 import { RecordingMonitor } from "./monitor";
@@ -18,6 +20,15 @@ export const stacksDir = path.join(repoRoot, "stacks");
 
 /** Placeholder for `secure:` values, which cannot be decrypted offline. Never a real secret. */
 export const encryptedPlaceholder = "offline-render-placeholder";
+
+/**
+ * What the offline render puts where an example stack says REPLACE-WITH-YOUR-MIRROR-DIGEST: a
+ * digest of this sentence, which no registry serves. `pulumi up` gets the marker itself and
+ * refuses it (infra/image-reference.ts); only the mocked runs here substitute.
+ */
+export const standInMirrorDigest = createHash("sha256")
+  .update("zt-blueprint offline render: stand-in for your mirror's digest")
+  .digest("hex");
 
 export interface CaptureOptions {
   readonly stack?: string;
@@ -99,8 +110,11 @@ export interface StackFile {
   readonly secretKeys: string[];
 }
 
-/** Reads stacks/Pulumi.<stack>.yaml into Pulumi's flat config form. */
-export function readStackFile(stack: string, dir = stacksDir): StackFile {
+/**
+ * Reads stacks/Pulumi.<stack>.yaml into Pulumi's flat config form. Unless `keepMarkers`, the
+ * examples' mirror-digest marker becomes standInMirrorDigest, so prod stacks render offline.
+ */
+export function readStackFile(stack: string, dir = stacksDir, keepMarkers = false): StackFile {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     const known = listStacks(dir).join(", ") || "none";
@@ -114,7 +128,8 @@ export function readStackFile(stack: string, dir = stacksDir): StackFile {
       config[key] = encryptedPlaceholder;
       secretKeys.push(key);
     } else {
-      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+      const text = typeof value === "string" ? value : JSON.stringify(value);
+      config[key] = keepMarkers ? text : text.replaceAll(mirrorDigestMarker, standInMirrorDigest);
     }
   }
   return { config, secretKeys };
