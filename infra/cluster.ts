@@ -5,11 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../components/cluster";
 import { AksCluster } from "../components/aks-cluster";
 import { EksCluster } from "../components/eks-cluster";
+import { existingAutoscalingRoleArn } from "../components/eks-cluster/prerequisites";
 import { ExistingCluster } from "../components/existing-cluster";
 import { kubectlClientId } from "../components/identity/realm";
 import { configNamespace, type PlatformConfig } from "./config";
 
-export function createCluster(config: PlatformConfig, stackName: string): ClusterHandle {
+/** Builds the cluster layer; cloud preflights run first, before any cloud resource is registered. */
+export async function createCluster(config: PlatformConfig, stackName: string): Promise<ClusterHandle> {
   switch (config.cloud) {
     case "existing": {
       const kubeconfig = new pulumi.Config(configNamespace).getSecret("kubeconfig");
@@ -26,6 +28,10 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
         allowedAccountIds: [config.cloudAccount as string],
         defaultTags: { tags: environmentTags(config, stackName) },
       });
+      const autoscalingRoleArn =
+        config.access.autoscalingServiceLinkedRole === "existing"
+          ? await existingAutoscalingRoleArn({ provider })
+          : undefined;
       return new EksCluster(
         "cluster",
         {
@@ -38,11 +44,15 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
           natPerZone: config.tier === "prod",
           allowPublicEndpointCidrs: config.network.allowPublicEndpointCidrs,
           adminRoleArns: config.access.adminRoleArns,
+          runnerCidrs: config.network.runnerCidrs,
+          runnerSecurityGroupIds: config.network.runnerSecurityGroupIds,
+          ...(autoscalingRoleArn ? { autoscalingServiceLinkedRoleArn: autoscalingRoleArn } : {}),
           ...(config.nodes.instanceType ? { instanceType: config.nodes.instanceType } : {}),
           diskSizeGiB: config.nodes.diskSizeGiB,
           nodes: config.nodes,
           logRetentionDays: config.auditLogRetentionDays,
           deletionProtection: config.tier === "prod",
+          protectState: config.tier !== "dev",
           // C-ID-3: people sign in to the API server with Keycloak tokens (kubectl + kubelogin).
           ...(config.addons.identityProvider.enabled && config.identity.oidcIssuerUrl
             ? {

@@ -631,6 +631,22 @@ export const stackConfigSchema = z.strictObject({
             "How `pulumi up` reaches the API server for the platform layer: from a runner inside the VPC/VNet (the only choice outside dev), or over the dev-only public CIDR allowlist (exactly when allowPublicEndpointCidrs is set; docs/cluster.md).",
           controls: ["C-CL-1"],
         }),
+      runnerCidrs: z
+        .array(cidr)
+        .optional()
+        .meta({
+          description:
+            "aws with in-network-runner: the runner's address ranges (inside the VPC or a peered network); each gets a 443 ingress rule on the EKS cluster security group so the runner reaches the private endpoint.",
+          controls: ["C-CL-1"],
+        }),
+      runnerSecurityGroupIds: z
+        .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID (sg-…)"))
+        .optional()
+        .meta({
+          description:
+            "aws with in-network-runner: the runner's security groups (same VPC or a peered one); each gets a 443 ingress rule on the EKS cluster security group.",
+          controls: ["C-CL-1"],
+        }),
     })
     .optional()
     .meta({
@@ -647,6 +663,10 @@ export const stackConfigSchema = z.strictObject({
             "IAM roles given cluster-admin through EKS access entries (aws only); include the role that runs `pulumi up`.",
           controls: ["C-CL-4"],
         }),
+      autoscalingServiceLinkedRole: z.enum(["existing", "create"]).optional().meta({
+        description:
+          "aws only: whether the account already has AWSServiceRoleForAutoScaling (the default; checked before anything is created) or the stack creates it (a fresh account). The node-volume key policy names that role, and KMS refuses a policy naming a role that does not exist.",
+      }),
       adminGroupObjectIds: z
         .array(
           z

@@ -52,10 +52,13 @@ export interface PlatformConfig {
     readonly availabilityZones: number;
     readonly allowPublicEndpointCidrs: readonly string[];
     readonly apiAccess: "in-network-runner" | "public-cidr-allowlist";
+    readonly runnerCidrs: readonly string[];
+    readonly runnerSecurityGroupIds: readonly string[];
   };
   readonly access: {
     readonly adminRoleArns: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
+    readonly autoscalingServiceLinkedRole: "existing" | "create";
   };
   readonly nodes: {
     readonly instanceType?: string;
@@ -211,10 +214,13 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       availabilityZones: input.network?.availabilityZones ?? defaults.availabilityZones,
       allowPublicEndpointCidrs: input.network?.allowPublicEndpointCidrs ?? [],
       apiAccess: input.network?.apiAccess ?? "in-network-runner",
+      runnerCidrs: input.network?.runnerCidrs ?? [],
+      runnerSecurityGroupIds: input.network?.runnerSecurityGroupIds ?? [],
     },
     access: {
       adminRoleArns: input.access?.adminRoleArns ?? [],
       adminGroupObjectIds: input.access?.adminGroupObjectIds ?? [],
+      autoscalingServiceLinkedRole: input.access?.autoscalingServiceLinkedRole ?? "existing",
     },
     nodes: {
       ...(input.nodes?.instanceType ? { instanceType: input.nodes.instanceType } : {}),

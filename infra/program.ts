@@ -14,7 +14,7 @@ export async function runProgram(): Promise<Record<string, unknown>> {
   const stackName = pulumi.getStack();
   // Validation comes first: a bad stack file must fail before any resource is registered.
   const config = loadConfig(readRawConfig(pulumi.runtime.allConfig()), stackName);
-  const cluster = createCluster(config, stackName);
+  const cluster = await createCluster(config, stackName);
   const platform = new ZeroTrustPlatform("platform", {
     cluster,
     groupsPrefix: config.identity.oidcGroupsPrefix,

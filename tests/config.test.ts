@@ -91,7 +91,10 @@ const withTier = (tier: string, extra: Config = {}): Config => {
     tier,
     ...extra,
   };
-  return config["cloud"] === "aws" ? { cloudAccount: "123456789012", ...config } : config;
+  if (config["cloud"] !== "aws") return config;
+  // An aws stack on the in-network runner names the runner's range (network.runnerCidrs).
+  const network = typeof config["network"] === "object" ? (config["network"] as Config) : {};
+  return { cloudAccount: "123456789012", ...config, network: { runnerCidrs: ["10.90.0.0/24"], ...network } };
 };
 
 describe("stack config: accepted", () => {
@@ -364,13 +367,39 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "an existing (kubeconfig) cluster in prod",
-      config: { ...withTier("prod"), cloud: "existing", cloudAccount: undefined },
+      config: { ...withTier("prod"), cloud: "existing", cloudAccount: undefined, network: undefined },
       expected: [{ key: "zt-blueprint:cloud", says: /"existing".*local\/dev stacks only/ }],
     },
     {
       name: "a cloud stack without a region",
-      config: { ...valid, cloud: "aws", cloudAccount: "123456789012" },
+      config: {
+        ...valid,
+        cloud: "aws",
+        cloudAccount: "123456789012",
+        network: { runnerCidrs: ["10.90.0.0/24"] },
+      },
       expected: [{ key: "zt-blueprint:region", says: /required when cloud is "aws"/ }],
+    },
+    {
+      // The private EKS endpoint admits only what the cluster security group allows on 443.
+      name: "an aws stack on the in-network runner that names no runner",
+      config: { ...withTier("staging"), network: { apiAccess: "in-network-runner" } },
+      expected: [
+        {
+          key: "zt-blueprint:network.runnerCidrs",
+          says: /required for aws with apiAccess in-network-runner/,
+        },
+      ],
+    },
+    {
+      name: "runner ranges on a stack that is not aws",
+      config: { ...valid, network: { runnerCidrs: ["10.90.0.0/24"] } },
+      expected: [{ key: "zt-blueprint:network.runnerCidrs", says: /applies to aws only/ }],
+    },
+    {
+      name: "the autoscaling service-linked role setting on a stack that is not aws",
+      config: { ...valid, access: { autoscalingServiceLinkedRole: "create" } },
+      expected: [{ key: "zt-blueprint:access.autoscalingServiceLinkedRole", says: /applies to aws only/ }],
     },
     {
       name: "prod switching signature verification off without the explicit key",

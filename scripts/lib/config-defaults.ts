@@ -47,7 +47,9 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
     cloud,
     tier,
     kubernetesVersion: supportedKubernetesVersions[0],
-    ...(cloud === "aws" ? { region: "eu-west-1", cloudAccount: "123456789012" } : {}),
+    ...(cloud === "aws"
+      ? { region: "eu-west-1", cloudAccount: "123456789012", network: { runnerCidrs: ["10.90.0.0/24"] } }
+      : {}),
     ...(cloud === "azure"
       ? {
           region: "westeurope",
