@@ -90,12 +90,25 @@ export async function createCluster(config: PlatformConfig, stackName: string): 
           nodes: config.nodes,
           logRetentionDays: config.auditLogRetentionDays,
           standardTier: config.tier !== "dev",
+          azurePolicyEnabled: azurePolicyAddonEnabled(config),
           tags: environmentTags(config, stackName),
         },
         { providers: { azure: provider } },
       ).handle;
     }
   }
+}
+
+/**
+ * One Gatekeeper per cluster. The Azure Policy add-on installs Microsoft's Gatekeeper into
+ * gatekeeper-system, where the admission component installs upstream Gatekeeper, and Microsoft
+ * does not support Gatekeeper installed outside the add-on ("Installations of Gatekeeper outside
+ * of the Azure Policy Add-on aren't supported"; Limitations in
+ * https://learn.microsoft.com/azure/governance/policy/concepts/policy-for-kubernetes). The add-on
+ * runs only on a stack whose admission component is off.
+ */
+export function azurePolicyAddonEnabled(config: PlatformConfig): boolean {
+  return !config.addons.admission.enabled;
 }
 
 function environmentTags(config: PlatformConfig, stackName: string): Record<string, string> {

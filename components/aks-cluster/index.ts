@@ -41,6 +41,12 @@ export interface AksClusterArgs {
   readonly logRetentionDays: number;
   /** Paid SLA tier for the control plane (prod). */
   readonly standardTier: boolean;
+  /**
+   * Microsoft's Azure Policy add-on, which installs its own Gatekeeper into gatekeeper-system.
+   * Off whenever the platform's admission component installs upstream Gatekeeper there:
+   * Microsoft does not support another Gatekeeper beside the add-on (infra/cluster.ts).
+   */
+  readonly azurePolicyEnabled: boolean;
   readonly tags?: Record<string, string>;
 }
 
@@ -178,7 +184,7 @@ export class AksCluster extends pulumi.ComponentResource {
         nodeOsUpgradeChannel: "NodeImage",
         maintenanceWindowAutoUpgrade: weeklyWindow("Sunday"),
         maintenanceWindowNodeOs: weeklyWindow("Saturday"),
-        azurePolicyEnabled: true,
+        azurePolicyEnabled: args.azurePolicyEnabled,
         imageCleanerEnabled: true,
         imageCleanerIntervalHours: 48,
         runCommandEnabled: false,

@@ -150,3 +150,25 @@ export function checkPrivateRegistry(graph: ResourceGraph): string[] {
     problems.push("images are not scanned on push (Defender for Containers off)");
   return problems;
 }
+
+/**
+ * One Gatekeeper in gatekeeper-system: the Azure Policy add-on installs Microsoft's there, and the
+ * admission component installs upstream Gatekeeper into the same namespace (a Helm release or any
+ * object it creates there). Microsoft does not support both (policy-for-kubernetes, Limitations).
+ */
+export function checkOneGatekeeper(graph: ResourceGraph): string[] {
+  const cluster = graph.ofType(azure.cluster)[0];
+  const addon = cluster?.inputs["azurePolicyEnabled"] === true;
+  const ours = graph.resources.filter(
+    (r) =>
+      r.type.startsWith("kubernetes:") &&
+      (r.inputs["namespace"] === "gatekeeper-system" ||
+        at(r.inputs, "metadata.namespace") === "gatekeeper-system" ||
+        (r.type === "kubernetes:core/v1:Namespace" && at(r.inputs, "metadata.name") === "gatekeeper-system")),
+  );
+  return addon && ours.length > 0
+    ? [
+        `the Azure Policy add-on and the platform's Gatekeeper (${ours.map((r) => r.name).join(", ")}) both install into gatekeeper-system`,
+      ]
+    : [];
+}
