@@ -116,6 +116,21 @@ const runnerNetwork: Rule = (config) => {
       },
     ];
   }
+  if (config.access?.encryptionAtHost && config.cloud !== "azure") {
+    return [{ path: ["access", "encryptionAtHost"], message: "applies to azure only; remove it" }];
+  }
+  if (network?.runnerVnetId && config.cloud !== "azure") {
+    return [{ path: ["network", "runnerVnetId"], message: "applies to azure only; remove it" }];
+  }
+  if (config.cloud === "azure" && !network?.runnerVnetId) {
+    return [
+      {
+        path: ["network", "runnerVnetId"],
+        message:
+          "is required for azure: the Key Vaults are private, so the runner that writes the KMS key and the secrets must be in a VNet the stack peers and links to their private DNS zone (even with the dev API allowlist); set the runner VNet's resource ID",
+      },
+    ];
+  }
   if (config.cloud === "aws" && inNetwork && runners === 0) {
     return [
       {

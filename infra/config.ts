@@ -54,11 +54,13 @@ export interface PlatformConfig {
     readonly apiAccess: "in-network-runner" | "public-cidr-allowlist";
     readonly runnerCidrs: readonly string[];
     readonly runnerSecurityGroupIds: readonly string[];
+    readonly runnerVnetId?: string;
   };
   readonly access: {
     readonly adminRoleArns: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
     readonly autoscalingServiceLinkedRole: "existing" | "create";
+    readonly encryptionAtHost: "registered" | "register";
   };
   readonly nodes: {
     readonly instanceType?: string;
@@ -216,11 +218,13 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       apiAccess: input.network?.apiAccess ?? "in-network-runner",
       runnerCidrs: input.network?.runnerCidrs ?? [],
       runnerSecurityGroupIds: input.network?.runnerSecurityGroupIds ?? [],
+      ...(input.network?.runnerVnetId ? { runnerVnetId: input.network.runnerVnetId } : {}),
     },
     access: {
       adminRoleArns: input.access?.adminRoleArns ?? [],
       adminGroupObjectIds: input.access?.adminGroupObjectIds ?? [],
       autoscalingServiceLinkedRole: input.access?.autoscalingServiceLinkedRole ?? "existing",
+      encryptionAtHost: input.access?.encryptionAtHost ?? "registered",
     },
     nodes: {
       ...(input.nodes?.instanceType ? { instanceType: input.nodes.instanceType } : {}),

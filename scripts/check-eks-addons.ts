@@ -22,7 +22,9 @@ function main(): number {
   for (const name of Object.keys(eksAddonVersions[version]) as EksAddonName[]) {
     const args = ["eks", "describe-addon-versions", "--kubernetes-version", version, "--addon-name", name];
     if (values.region) args.push("--region", values.region);
-    answers[name] = JSON.parse(execFileSync("aws", [...args, "--output", "json"], { encoding: "utf8" }));
+    answers[name] = JSON.parse(
+      execFileSync("aws", [...args, "--output", "json"], { encoding: "utf8" }),
+    ) as DescribeAddonVersions;
   }
   const problems = unverifiedAddonPins(version, answers);
   for (const problem of problems) console.error(problem);

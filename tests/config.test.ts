@@ -397,6 +397,37 @@ describe("stack config: refused before anything is registered", () => {
       expected: [{ key: "zt-blueprint:network.runnerCidrs", says: /applies to aws only/ }],
     },
     {
+      // The Key Vaults are private on every azure stack: the runner writes through their endpoints.
+      name: "an azure stack that names no runner VNet",
+      config: {
+        ...valid,
+        cloud: "azure",
+        region: "westeurope",
+        cloudAccount: "00000000-0000-4000-8000-000000000001",
+        identity: { platformAdminsEntraGroupObjectId: "6b1d6a52-0c4b-4f0e-9d6c-3a1e2f4b5c6d" },
+        tenants: [],
+      },
+      expected: [
+        { key: "zt-blueprint:network.runnerVnetId", says: /required for azure: the Key Vaults are private/ },
+      ],
+    },
+    {
+      name: "a runner VNet on a stack that is not azure",
+      config: {
+        ...valid,
+        network: {
+          runnerVnetId:
+            "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/ci",
+        },
+      },
+      expected: [{ key: "zt-blueprint:network.runnerVnetId", says: /applies to azure only/ }],
+    },
+    {
+      name: "the EncryptionAtHost setting on a stack that is not azure",
+      config: { ...valid, access: { encryptionAtHost: "register" } },
+      expected: [{ key: "zt-blueprint:access.encryptionAtHost", says: /applies to azure only/ }],
+    },
+    {
       name: "the autoscaling service-linked role setting on a stack that is not aws",
       config: { ...valid, access: { autoscalingServiceLinkedRole: "create" } },
       expected: [{ key: "zt-blueprint:access.autoscalingServiceLinkedRole", says: /applies to aws only/ }],

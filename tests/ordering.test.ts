@@ -29,8 +29,9 @@ function cutDependents(graph: ResourceGraph, rule: OrderingRule): ResourceGraph 
   return new ResourceGraph(
     graph.resources.map((r) => {
       if (!isDependent(r)) return r;
-      const { parent: _parent, ...rest } = r;
-      return { ...rest, dependsOn: [], propertyDependencies: {} };
+      // Every field but the parent, and no dependencies.
+      const cut = Object.fromEntries(Object.entries(r).filter(([key]) => key !== "parent"));
+      return { ...(cut as unknown as CapturedResource), dependsOn: [], propertyDependencies: {} };
     }),
   );
 }

@@ -54,6 +54,10 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
       ? {
           region: "westeurope",
           cloudAccount: "00000000-0000-4000-8000-000000000001",
+          network: {
+            runnerVnetId:
+              "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/runners/providers/Microsoft.Network/virtualNetworks/runners",
+          },
           identity: { platformAdminsEntraGroupObjectId: probeEntraGroup },
         }
       : {}),

@@ -145,10 +145,20 @@ export function checkPrivateRegistry(graph: ResourceGraph): string[] {
   if (registry["adminEnabled"] !== false) problems.push("the registry admin user is on");
   if (registry["publicNetworkAccessEnabled"] !== false) problems.push("the registry is public");
   if (registry["anonymousPullEnabled"] === true) problems.push("anonymous pull is on");
-  const defender = graph.ofType(azure.defender).find((d) => d.inputs["resourceType"] === "Containers");
-  if (defender?.inputs["tier"] !== "Standard")
-    problems.push("images are not scanned on push (Defender for Containers off)");
+  // Quarantined images cannot be pulled until a scanner releases them, and nothing here does.
+  if (registry["quarantinePolicyEnabled"] !== false)
+    problems.push("quarantine is on: pushed images are unpullable");
   return problems;
+}
+
+/**
+ * The stack changes nothing subscription-wide: Defender plans (SubscriptionPricing) are shared by
+ * every workload in the subscription, and destroying an environment must not reset them.
+ */
+export function checkNoSubscriptionWideState(graph: ResourceGraph): string[] {
+  return graph
+    .ofType(azure.defender)
+    .map((d) => `${d.name} manages the subscription's ${String(d.inputs["resourceType"])} plan`);
 }
 
 /**

@@ -75,7 +75,9 @@ export function checkDefaultVolumeEncryption(graph: ResourceGraph): string[] {
     }));
   for (const addon of graph.ofType(types.addon)) {
     if (addon.inputs["addonName"] !== "aws-ebs-csi-driver") continue;
-    const values = JSON.parse(String(addon.inputs["configurationValues"] ?? "{}")) as Record<string, unknown>;
+    const values = JSON.parse(
+      typeof addon.inputs["configurationValues"] === "string" ? addon.inputs["configurationValues"] : "{}",
+    ) as Record<string, unknown>;
     if (at(values, "defaultStorageClass.enabled") === true) {
       defaults.push({ source: "the EBS CSI add-on's ebs-csi-default-sc" });
     }

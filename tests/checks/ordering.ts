@@ -6,7 +6,7 @@
  * only once every dependency and the parent have been registered (for a custom resource, created),
  * so this closure is the order the engine will follow on a first `pulumi up`.
  */
-import type { CapturedResource, ResourceGraph } from "../harness/graph";
+import { at, type CapturedResource, type ResourceGraph } from "../harness/graph";
 
 export interface Selector {
   /** What the selector matches, for messages ("the vpc-cni add-on"). */
@@ -32,7 +32,16 @@ export interface OrderingRule {
   /** Stacks without a prerequisite pass (e.g. a runner rule on a stack that uses the public allowlist). */
   readonly prerequisiteOptional?: boolean;
   /** Which prerequisites a dependent needs, where not all of them (e.g. its own log group). */
-  readonly pairs?: (dependent: CapturedResource, prerequisite: CapturedResource) => boolean;
+  readonly pairs?: (
+    dependent: CapturedResource,
+    prerequisite: CapturedResource,
+    graph: ResourceGraph,
+  ) => boolean;
+  /**
+   * "Granted and propagated": the dependent must wait for a propagation wait that itself waits
+   * for the prerequisite (a role assignment), not merely for the assignment.
+   */
+  readonly propagated?: boolean;
 }
 
 const aws = {
@@ -49,6 +58,70 @@ const aws = {
 } as const;
 
 const k8sProvider = "pulumi:providers:kubernetes";
+const propagationWait = "pulumi-nodejs:dynamic:Resource";
+
+const az = {
+  key: "azure:keyvault/key:Key",
+  secret: "azure:keyvault/secret:Secret",
+  endpoint: "azure:privatelink/endpoint:Endpoint",
+  dnsLink: "azure:privatedns/zoneVirtualNetworkLink:ZoneVirtualNetworkLink",
+  peering: "azure:network/virtualNetworkPeering:VirtualNetworkPeering",
+  assignment: "azure:authorization/assignment:Assignment",
+  cluster: "azure:containerservice/kubernetesCluster:KubernetesCluster",
+  feature: "azure:core/resourceProviderFeatureRegistration:ResourceProviderFeatureRegistration",
+  natAssociation: "azure:network/subnetNatGatewayAssociation:SubnetNatGatewayAssociation",
+} as const;
+
+const role =
+  (...names: string[]) =>
+  (r: CapturedResource) =>
+    names.includes(String(r.inputs["roleDefinitionName"]));
+
+/** The same rules for every kind of write into a Key Vault's data plane (keys, secrets). */
+function vaultWriteRules(kind: "key" | "secret"): OrderingRule[] {
+  const dependent = { label: `a Key Vault ${kind}`, type: az[kind] };
+  const privateVault =
+    "the vaults deny public access, so the runner writes through the private endpoint; 'creating or updating keys in a private key vault that doesn't have a private endpoint isn't supported'";
+  const source =
+    "MicrosoftDocs/azure-aks-docs articles/aks/use-kms-etcd-encryption.md ; https://learn.microsoft.com/azure/key-vault/general/private-link-service";
+  return [
+    {
+      id: `azure/vault-${kind}-after-its-private-endpoint`,
+      cloud: "azure",
+      why: privateVault,
+      source,
+      dependent,
+      prerequisite: { label: "the vault's private endpoint", type: az.endpoint },
+      pairs: (write, endpoint) =>
+        at(endpoint.inputs, "privateServiceConnection.privateConnectionResourceId") ===
+        write.inputs["keyVaultId"],
+      dependentOptional: kind === "secret",
+    },
+    {
+      id: `azure/vault-${kind}-after-runner-dns-link`,
+      cloud: "azure",
+      why: "the runner resolves the vault's name to its private endpoint only through the privatelink.vaultcore.azure.net zone linked to the runner's VNet",
+      source: "https://learn.microsoft.com/azure/private-link/private-endpoint-dns",
+      dependent,
+      prerequisite: {
+        label: "the vault zone's link to the runner VNet",
+        type: az.dnsLink,
+        where: (r) =>
+          r.inputs["privateDnsZoneName"] === "privatelink.vaultcore.azure.net" && /-runner-\d+$/.test(r.name),
+      },
+      dependentOptional: kind === "secret",
+    },
+    {
+      id: `azure/vault-${kind}-after-runner-peering`,
+      cloud: "azure",
+      why: "a peering carries traffic only once both directions exist",
+      source: "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering",
+      dependent,
+      prerequisite: { label: "both directions of the runner peering", type: az.peering },
+      dependentOptional: kind === "secret",
+    },
+  ];
+}
 const addonNamed =
   (...names: string[]) =>
   (r: CapturedResource) =>
@@ -157,6 +230,109 @@ export const orderingRules: readonly OrderingRule[] = [
       group.inputs["name"] === `/aws/rds/instance/${str(db.inputs["identifier"])}/postgresql`,
     dependentOptional: true,
   },
+  ...vaultWriteRules("key"),
+  ...vaultWriteRules("secret"),
+  {
+    id: "azure/kms-key-after-deployer-crypto-officer-propagated",
+    cloud: "azure",
+    why: "the deployer creates the key with Key Vault Crypto Officer; a fresh assignment is refused until it propagates",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting ; Azure/terraform-azurerm-avm-res-keyvault-vault (wait_for_rbac_before_key_operations)",
+    dependent: { label: "the KMS key", type: az.key },
+    prerequisite: {
+      label: "Key Vault Crypto Officer",
+      type: az.assignment,
+      where: role("Key Vault Crypto Officer"),
+    },
+    propagated: true,
+  },
+  {
+    id: "azure/secret-after-writer-propagated",
+    cloud: "azure",
+    why: "the deployer writes secrets with Key Vault Secrets Officer; a fresh assignment is refused until it propagates",
+    source:
+      "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting ; Azure/terraform-azurerm-avm-res-keyvault-vault (wait_for_rbac_before_secret_operations)",
+    dependent: { label: "a Key Vault secret", type: az.secret },
+    prerequisite: {
+      label: "Key Vault Secrets Officer",
+      type: az.assignment,
+      where: role("Key Vault Secrets Officer"),
+    },
+    pairs: (secret, grant) => grant.inputs["scope"] === secret.inputs["keyVaultId"],
+    propagated: true,
+    dependentOptional: true,
+  },
+  {
+    id: "azure/cluster-after-kms-roles-propagated",
+    cloud: "azure",
+    why: "with a private vault the control-plane identity needs Key Vault Crypto User (encrypt/decrypt) and Key Vault Contributor (to create its private link to the vault), propagated, when AKS turns KMS on",
+    source:
+      "https://learn.microsoft.com/azure/aks/use-kms-etcd-encryption (Assign permissions to create a private link; MicrosoftDocs/azure-aks-docs articles/aks/use-kms-etcd-encryption.md)",
+    dependent: { label: "the AKS cluster", type: az.cluster },
+    prerequisite: {
+      label: "the control plane's Key Vault Crypto User and Key Vault Contributor grants",
+      type: az.assignment,
+      where: role("Key Vault Crypto User", "Key Vault Contributor"),
+    },
+    // Granted to the identity the cluster runs as (identity.identityIds), not to anyone else.
+    pairs: (cluster, grant, graph) => {
+      const identityId = at(cluster.inputs, "identity.identityIds.0");
+      const identity = graph.resources.find((r) => r.outputs["id"] === identityId);
+      return identity !== undefined && grant.inputs["principalId"] === identity.outputs["principalId"];
+    },
+    propagated: true,
+  },
+  {
+    id: "azure/cluster-after-network-contributor-propagated",
+    cloud: "azure",
+    why: "the control-plane identity joins the API-server and node subnets with Network Contributor",
+    source: "https://learn.microsoft.com/azure/aks/api-server-vnet-integration#prerequisites",
+    dependent: { label: "the AKS cluster", type: az.cluster },
+    prerequisite: {
+      label: "Network Contributor on the subnets",
+      type: az.assignment,
+      where: role("Network Contributor"),
+    },
+    propagated: true,
+  },
+  {
+    id: "azure/cluster-after-encryption-at-host",
+    cloud: "azure",
+    why: "node pools with host encryption are refused until the subscription has Microsoft.Compute/EncryptionAtHost registered",
+    source: "https://learn.microsoft.com/azure/aks/enable-host-encryption#prerequisites",
+    dependent: { label: "the AKS cluster", type: az.cluster },
+    prerequisite: {
+      label: "the EncryptionAtHost feature registration",
+      type: az.feature,
+      where: (r) => r.inputs["name"] === "EncryptionAtHost",
+    },
+  },
+  {
+    id: "azure/cluster-after-nat-association",
+    cloud: "azure",
+    why: "outboundType userAssignedNATGateway requires the node subnet to have its NAT gateway associated when the cluster is created",
+    source:
+      "https://learn.microsoft.com/azure/aks/nat-gateway#create-an-aks-cluster-with-a-user-assigned-nat-gateway",
+    dependent: { label: "the AKS cluster", type: az.cluster },
+    prerequisite: { label: "the node subnet's NAT association", type: az.natAssociation },
+  },
+  {
+    id: "azure/kubernetes-provider-after-acr-pull-propagated",
+    cloud: "azure",
+    why: "platform pods pull from the private registry with the kubelet identity's AcrPull; before it propagates pulls fail (ImagePullBackOff) and Helm releases time out",
+    source: "https://learn.microsoft.com/azure/aks/cluster-container-registry-integration",
+    dependent: { label: "the cluster's Kubernetes provider", type: k8sProvider },
+    prerequisite: { label: "AcrPull for the kubelet", type: az.assignment, where: role("AcrPull") },
+    propagated: true,
+  },
+  {
+    id: "azure/kubernetes-provider-after-nat-association",
+    cloud: "azure",
+    why: "nodes have no default outbound access; charts' images and webhooks need the NAT egress",
+    source: "https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access",
+    dependent: { label: "the cluster's Kubernetes provider", type: k8sProvider },
+    prerequisite: { label: "the node subnet's NAT association", type: az.natAssociation },
+  },
 ];
 
 /** Every resource `resource` waits for: dependencies and parents, transitively. */
@@ -195,13 +371,21 @@ export function checkOrderingRule(graph: ResourceGraph, rule: OrderingRule): str
   }
   return dependents.flatMap((dependent) => {
     const waits = prerequisitesOf(graph, dependent);
-    const needed = prerequisites.filter((p) => !rule.pairs || rule.pairs(dependent, p));
+    const needed = prerequisites.filter((p) => !rule.pairs || rule.pairs(dependent, p, graph));
     if (needed.length === 0) return [`${rule.id}: ${dependent.name} has no ${rule.prerequisite.label}`];
+    // "Propagated": reached through a propagation wait that itself waits for the grant.
+    const waitsFor = (prerequisite: CapturedResource) =>
+      rule.propagated
+        ? [...waits].some((urn) => {
+            const wait = graph.get(urn);
+            return wait?.type === propagationWait && prerequisitesOf(graph, wait).has(prerequisite.urn);
+          })
+        : waits.has(prerequisite.urn);
     return needed
-      .filter((prerequisite) => !waits.has(prerequisite.urn))
+      .filter((prerequisite) => !waitsFor(prerequisite))
       .map(
         (prerequisite) =>
-          `${rule.id}: ${dependent.name} (${rule.dependent.label}) can be created before ${prerequisite.name} (${rule.prerequisite.label}): ${rule.why} [${rule.source}]`,
+          `${rule.id}: ${dependent.name} (${rule.dependent.label}) can be created before ${prerequisite.name} (${rule.prerequisite.label})${rule.propagated ? " has propagated" : ""}: ${rule.why} [${rule.source}]`,
       );
   });
 }

@@ -26,6 +26,8 @@ export interface CapturedResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly ignoreChanges: readonly string[];
+  /** The `import` option: the ID of an existing cloud resource adopted instead of created. */
+  readonly importId?: string;
 }
 
 export class ResourceGraph {

@@ -24,6 +24,7 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getIgnorechangesList(): string[];
+  getImportid(): string;
   getPropertydependenciesMap(): { forEach(cb: (value: PropertyDependencies, key: string) => void): void };
 }
 interface RegisterResponse {
@@ -74,6 +75,7 @@ export class RecordingMonitor extends MockMonitor {
           protect: request.getProtect() === true,
           retainOnDelete: request.getRetainondelete() === true,
           ignoreChanges: [...request.getIgnorechangesList()].sort(),
+          ...(request.getImportid() ? { importId: request.getImportid() } : {}),
         });
       }
       callback(err, response);
