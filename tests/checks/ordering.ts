@@ -299,7 +299,8 @@ export const orderingRules: readonly OrderingRule[] = [
     id: "azure/cluster-after-encryption-at-host",
     cloud: "azure",
     why: "node pools with host encryption are refused until the subscription has Microsoft.Compute/EncryptionAtHost registered",
-    source: "https://learn.microsoft.com/azure/aks/enable-host-encryption#prerequisites",
+    source:
+      "https://learn.microsoft.com/azure/virtual-machines/disks-enable-host-based-encryption-portal#prerequisites (the AKS page does not repeat it)",
     dependent: { label: "the AKS cluster", type: az.cluster },
     prerequisite: {
       label: "the EncryptionAtHost feature registration",
