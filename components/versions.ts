@@ -282,7 +282,10 @@ export const images = {
 
 /** Managed PostgreSQL (Keycloak's database in staging/prod): RDS and Azure flexible server. */
 export const managedPostgres = {
-  version: "17.6",
+  // RDS: the major version only. With automatic minor upgrades on, RDS moves the minor itself and
+  // the provider accepts a version prefix, so an exact minor here would drift (and a later `up`
+  // would try to downgrade). Source: @pulumi/aws 7.48.0 rds/instance.d.ts, engineVersion.
+  version: "17",
   awsParameterFamily: "postgres17",
   azureVersion: "17",
 } as const;

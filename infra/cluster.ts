@@ -5,12 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../components/cluster";
 import { AksCluster } from "../components/aks-cluster";
 import { EksCluster } from "../components/eks-cluster";
+import { existingAutoscalingRoleArn } from "../components/eks-cluster/prerequisites";
 import { ExistingCluster } from "../components/existing-cluster";
 import { kubectlClientId } from "../components/identity/realm";
 import { configNamespace, type PlatformConfig } from "./config";
 import { stackClusterName } from "./own-registry";
 
-export function createCluster(config: PlatformConfig, stackName: string): ClusterHandle {
+/** Builds the cluster layer; cloud preflights run first, before any cloud resource is registered. */
+export async function createCluster(config: PlatformConfig, stackName: string): Promise<ClusterHandle> {
   switch (config.cloud) {
     case "existing": {
       const kubeconfig = new pulumi.Config(configNamespace).getSecret("kubeconfig");
@@ -27,6 +29,10 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
         allowedAccountIds: [config.cloudAccount as string],
         defaultTags: { tags: environmentTags(config, stackName) },
       });
+      const autoscalingRoleArn =
+        config.access.autoscalingServiceLinkedRole === "existing"
+          ? await existingAutoscalingRoleArn({ provider })
+          : undefined;
       return new EksCluster(
         "cluster",
         {
@@ -39,11 +45,15 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
           natPerZone: config.tier === "prod",
           allowPublicEndpointCidrs: config.network.allowPublicEndpointCidrs,
           adminRoleArns: config.access.adminRoleArns,
+          runnerCidrs: config.network.runnerCidrs,
+          runnerSecurityGroupIds: config.network.runnerSecurityGroupIds,
+          ...(autoscalingRoleArn ? { autoscalingServiceLinkedRoleArn: autoscalingRoleArn } : {}),
           ...(config.nodes.instanceType ? { instanceType: config.nodes.instanceType } : {}),
           diskSizeGiB: config.nodes.diskSizeGiB,
           nodes: config.nodes,
           logRetentionDays: config.auditLogRetentionDays,
           deletionProtection: config.tier === "prod",
+          protectState: config.tier !== "dev",
           // C-ID-3: people sign in to the API server with Keycloak tokens (kubectl + kubelogin).
           ...(config.addons.identityProvider.enabled && config.identity.oidcIssuerUrl
             ? {
@@ -81,12 +91,29 @@ export function createCluster(config: PlatformConfig, stackName: string): Cluste
           nodes: config.nodes,
           logRetentionDays: config.auditLogRetentionDays,
           standardTier: config.tier !== "dev",
+          azurePolicyEnabled: azurePolicyAddonEnabled(config),
+          ...(config.network.runnerVnetId ? { runnerVnetId: config.network.runnerVnetId } : {}),
+          encryptionAtHost: config.access.encryptionAtHost,
+          subscriptionId: config.cloudAccount as string,
+          protectState: config.tier !== "dev",
           tags: environmentTags(config, stackName),
         },
         { providers: { azure: provider } },
       ).handle;
     }
   }
+}
+
+/**
+ * One Gatekeeper per cluster. The Azure Policy add-on installs Microsoft's Gatekeeper into
+ * gatekeeper-system, where the admission component installs upstream Gatekeeper, and Microsoft
+ * does not support Gatekeeper installed outside the add-on ("Installations of Gatekeeper outside
+ * of the Azure Policy Add-on aren't supported"; Limitations in
+ * https://learn.microsoft.com/azure/governance/policy/concepts/policy-for-kubernetes). The add-on
+ * runs only on a stack whose admission component is off.
+ */
+export function azurePolicyAddonEnabled(config: PlatformConfig): boolean {
+  return !config.addons.admission.enabled;
 }
 
 function environmentTags(config: PlatformConfig, stackName: string): Record<string, string> {

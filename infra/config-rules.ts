@@ -97,6 +97,54 @@ const publicEndpoint: Rule = (config) => {
   return problems;
 };
 
+/** The private EKS endpoint admits only what the cluster security group allows on 443. */
+const runnerNetwork: Rule = (config) => {
+  const network = config.network;
+  const runners = (network?.runnerCidrs?.length ?? 0) + (network?.runnerSecurityGroupIds?.length ?? 0);
+  const inNetwork = (network?.apiAccess ?? "in-network-runner") === "in-network-runner";
+  if (runners > 0 && config.cloud !== "aws") {
+    return [
+      {
+        path: ["network", network?.runnerCidrs?.length ? "runnerCidrs" : "runnerSecurityGroupIds"],
+        message: "applies to aws only (EKS cluster security group rules); remove it",
+      },
+    ];
+  }
+  if (config.access?.autoscalingServiceLinkedRole && config.cloud !== "aws") {
+    return [
+      {
+        path: ["access", "autoscalingServiceLinkedRole"],
+        message: "applies to aws only; remove it",
+      },
+    ];
+  }
+  if (config.access?.encryptionAtHost && config.cloud !== "azure") {
+    return [{ path: ["access", "encryptionAtHost"], message: "applies to azure only; remove it" }];
+  }
+  if (network?.runnerVnetId && config.cloud !== "azure") {
+    return [{ path: ["network", "runnerVnetId"], message: "applies to azure only; remove it" }];
+  }
+  if (config.cloud === "azure" && !network?.runnerVnetId) {
+    return [
+      {
+        path: ["network", "runnerVnetId"],
+        message:
+          "is required for azure: the Key Vaults are private, so the runner that writes the KMS key and the secrets must be in a VNet the stack peers and links to their private DNS zone (even with the dev API allowlist); set the runner VNet's resource ID",
+      },
+    ];
+  }
+  if (config.cloud === "aws" && inNetwork && runners === 0) {
+    return [
+      {
+        path: ["network", "runnerCidrs"],
+        message:
+          "is required for aws with apiAccess in-network-runner: the runner's range (or set network.runnerSecurityGroupIds), so the cluster security group admits it on 443",
+      },
+    ];
+  }
+  return [];
+};
+
 const apiAccessPath: Rule = (config) => {
   const cidrs = config.network?.allowPublicEndpointCidrs ?? [];
   const path = config.network?.apiAccess ?? "in-network-runner";
@@ -442,6 +490,7 @@ export const configRules: readonly Rule[] = [
   existingIsDevOnly,
   publicEndpoint,
   apiAccessPath,
+  runnerNetwork,
   cloudAdmins,
   networkOverlaps,
   networkSize,

@@ -713,6 +713,34 @@ export const stackConfigSchema = z.strictObject({
             "How `pulumi up` reaches the API server for the platform layer: from a runner inside the VPC/VNet (the only choice outside dev), or over the dev-only public CIDR allowlist (exactly when allowPublicEndpointCidrs is set; docs/cluster.md).",
           controls: ["C-CL-1"],
         }),
+      runnerCidrs: z
+        .array(cidr)
+        .optional()
+        .meta({
+          description:
+            "aws with in-network-runner: the runner's address ranges (inside the VPC or a peered network); each gets a 443 ingress rule on the EKS cluster security group so the runner reaches the private endpoint.",
+          controls: ["C-CL-1"],
+        }),
+      runnerVnetId: z
+        .string()
+        .regex(
+          /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i,
+          "must be a virtual network resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…)",
+        )
+        .optional()
+        .meta({
+          description:
+            "azure (required): the VNet the `pulumi up` runner runs in. The stack peers it with the cluster VNet (both directions) and links it to the Key Vault private DNS zone, so the runner can write the KMS key and secrets into the private vaults; the deployer needs Network Contributor on it.",
+          controls: ["C-CL-1", "C-SEC-3"],
+        }),
+      runnerSecurityGroupIds: z
+        .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group ID (sg-…)"))
+        .optional()
+        .meta({
+          description:
+            "aws with in-network-runner: the runner's security groups (same VPC or a peered one); each gets a 443 ingress rule on the EKS cluster security group.",
+          controls: ["C-CL-1"],
+        }),
     })
     .optional()
     .meta({
@@ -729,6 +757,14 @@ export const stackConfigSchema = z.strictObject({
             "IAM roles given cluster-admin through EKS access entries (aws only); include the role that runs `pulumi up`.",
           controls: ["C-CL-4"],
         }),
+      autoscalingServiceLinkedRole: z.enum(["existing", "create"]).optional().meta({
+        description:
+          "aws only: whether the account already has AWSServiceRoleForAutoScaling (the default; checked before anything is created) or the stack creates it (a fresh account). The node-volume key policy names that role, and KMS refuses a policy naming a role that does not exist.",
+      }),
+      encryptionAtHost: z.enum(["registered", "register"]).optional().meta({
+        description:
+          "azure only: the subscription feature Microsoft.Compute/EncryptionAtHost that host encryption (C-CL-6) needs. registered (the default): the stack imports the existing registration, so a preview fails early where it is missing; register: the stack registers it (a fresh subscription). Either way it is kept on destroy.",
+      }),
       adminGroupObjectIds: z
         .array(
           z

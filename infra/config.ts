@@ -55,10 +55,15 @@ export interface PlatformConfig {
     readonly availabilityZones: number;
     readonly allowPublicEndpointCidrs: readonly string[];
     readonly apiAccess: "in-network-runner" | "public-cidr-allowlist";
+    readonly runnerCidrs: readonly string[];
+    readonly runnerSecurityGroupIds: readonly string[];
+    readonly runnerVnetId?: string;
   };
   readonly access: {
     readonly adminRoleArns: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
+    readonly autoscalingServiceLinkedRole: "existing" | "create";
+    readonly encryptionAtHost: "registered" | "register";
   };
   readonly nodes: {
     readonly instanceType?: string;
@@ -250,10 +255,15 @@ function resolveDefaults(input: StackConfigInput): PlatformConfig {
       availabilityZones: input.network?.availabilityZones ?? defaults.availabilityZones,
       allowPublicEndpointCidrs: input.network?.allowPublicEndpointCidrs ?? [],
       apiAccess: input.network?.apiAccess ?? "in-network-runner",
+      runnerCidrs: input.network?.runnerCidrs ?? [],
+      runnerSecurityGroupIds: input.network?.runnerSecurityGroupIds ?? [],
+      ...(input.network?.runnerVnetId ? { runnerVnetId: input.network.runnerVnetId } : {}),
     },
     access: {
       adminRoleArns: input.access?.adminRoleArns ?? [],
       adminGroupObjectIds: input.access?.adminGroupObjectIds ?? [],
+      autoscalingServiceLinkedRole: input.access?.autoscalingServiceLinkedRole ?? "existing",
+      encryptionAtHost: input.access?.encryptionAtHost ?? "registered",
     },
     nodes: {
       ...(input.nodes?.instanceType ? { instanceType: input.nodes.instanceType } : {}),

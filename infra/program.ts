@@ -16,7 +16,7 @@ export async function runProgram(): Promise<Record<string, unknown>> {
   // Validation comes first: a bad stack file must fail before any resource is registered.
   const config = loadConfig(readRawConfig(pulumi.runtime.allConfig()), stackName);
   for (const warning of config.charts.warnings) void pulumi.log.warn(warning);
-  const cluster = createCluster(config, stackName);
+  const cluster = await createCluster(config, stackName);
   const platform = new ZeroTrustPlatform("platform", {
     cluster,
     charts: config.charts.source,

@@ -3,7 +3,8 @@
  * stack transformation to prove its check fails.
  */
 import assert from "node:assert/strict";
-import { describe } from "node:test";
+import { describe, test } from "node:test";
+import { SubscriptionPricing as azurePricing } from "@pulumi/azure/securitycenter";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   assertResourceScope,
@@ -18,6 +19,7 @@ import {
   checkNatEgress,
   checkNetworkPolicy,
   checkPrivateApi,
+  checkNoSubscriptionWideState,
   checkPrivateRegistry,
   checkUpgradeChannels,
   checkWorkloadIdentity,
@@ -166,13 +168,26 @@ describe("AKS cluster layer", () => {
 
   proves(
     ["C-CL-10"],
-    "AKS: the registry is private, has no admin user, and images are scanned on push",
+    "AKS: the registry is private, has no admin user, and pushed images are pullable (no quarantine)",
     async () => {
       assert.deepEqual(checkPrivateRegistry(await prod()), []);
       const admin = editInputs(azure.registry, (props) => {
         props["adminEnabled"] = true;
       });
       assert.match(checkPrivateRegistry(await prod(admin)).join(), /admin user is on/);
+      const quarantine = editInputs(azure.registry, (props) => {
+        props["quarantinePolicyEnabled"] = true;
+      });
+      assert.match(checkPrivateRegistry(await prod(quarantine)).join(), /quarantine is on/);
     },
   );
+
+  test("AKS: the stack manages no subscription-wide Defender plan (destroy never resets it)", async () => {
+    for (const name of ["azure-dev", "azure-prod"])
+      assert.deepEqual(checkNoSubscriptionWideState(await stack(name)), []);
+    const { graph } = await capture(() => {
+      new azurePricing("defender-containers", { resourceType: "Containers", tier: "Standard" });
+    });
+    assert.match(checkNoSubscriptionWideState(graph).join(), /manages the subscription's Containers plan/);
+  });
 });

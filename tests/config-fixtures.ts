@@ -92,5 +92,8 @@ export const withTier = (tier: string, extra: Config = {}): Config => {
     tier,
     ...extra,
   };
-  return config["cloud"] === "aws" ? { cloudAccount: "123456789012", ...config } : config;
+  if (config["cloud"] !== "aws") return config;
+  // An aws stack on the in-network runner names the runner's range (network.runnerCidrs).
+  const network = typeof config["network"] === "object" ? (config["network"] as Config) : {};
+  return { cloudAccount: "123456789012", ...config, network: { runnerCidrs: ["10.90.0.0/24"], ...network } };
 };

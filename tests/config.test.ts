@@ -295,13 +295,70 @@ describe("stack config: refused before anything is registered", () => {
     },
     {
       name: "an existing (kubeconfig) cluster in prod",
-      config: { ...withTier("prod"), cloud: "existing", cloudAccount: undefined },
+      config: { ...withTier("prod"), cloud: "existing", cloudAccount: undefined, network: undefined },
       expected: [{ key: "zt-blueprint:cloud", says: /"existing".*local\/dev stacks only/ }],
     },
     {
       name: "a cloud stack without a region",
-      config: { ...valid, cloud: "aws", cloudAccount: "123456789012" },
+      config: {
+        ...valid,
+        cloud: "aws",
+        cloudAccount: "123456789012",
+        network: { runnerCidrs: ["10.90.0.0/24"] },
+      },
       expected: [{ key: "zt-blueprint:region", says: /required when cloud is "aws"/ }],
+    },
+    {
+      // The private EKS endpoint admits only what the cluster security group allows on 443.
+      name: "an aws stack on the in-network runner that names no runner",
+      config: { ...withTier("staging"), network: { apiAccess: "in-network-runner" } },
+      expected: [
+        {
+          key: "zt-blueprint:network.runnerCidrs",
+          says: /required for aws with apiAccess in-network-runner/,
+        },
+      ],
+    },
+    {
+      name: "runner ranges on a stack that is not aws",
+      config: { ...valid, network: { runnerCidrs: ["10.90.0.0/24"] } },
+      expected: [{ key: "zt-blueprint:network.runnerCidrs", says: /applies to aws only/ }],
+    },
+    {
+      // The Key Vaults are private on every azure stack: the runner writes through their endpoints.
+      name: "an azure stack that names no runner VNet",
+      config: {
+        ...valid,
+        cloud: "azure",
+        region: "westeurope",
+        cloudAccount: "00000000-0000-4000-8000-000000000001",
+        identity: { platformAdminsEntraGroupObjectId: "6b1d6a52-0c4b-4f0e-9d6c-3a1e2f4b5c6d" },
+        tenants: [],
+      },
+      expected: [
+        { key: "zt-blueprint:network.runnerVnetId", says: /required for azure: the Key Vaults are private/ },
+      ],
+    },
+    {
+      name: "a runner VNet on a stack that is not azure",
+      config: {
+        ...valid,
+        network: {
+          runnerVnetId:
+            "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/ci",
+        },
+      },
+      expected: [{ key: "zt-blueprint:network.runnerVnetId", says: /applies to azure only/ }],
+    },
+    {
+      name: "the EncryptionAtHost setting on a stack that is not azure",
+      config: { ...valid, access: { encryptionAtHost: "register" } },
+      expected: [{ key: "zt-blueprint:access.encryptionAtHost", says: /applies to azure only/ }],
+    },
+    {
+      name: "the autoscaling service-linked role setting on a stack that is not aws",
+      config: { ...valid, access: { autoscalingServiceLinkedRole: "create" } },
+      expected: [{ key: "zt-blueprint:access.autoscalingServiceLinkedRole", says: /applies to aws only/ }],
     },
     {
       name: "prod switching signature verification off without the explicit key",

@@ -14,6 +14,8 @@ export interface FlexibleServerArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: string;
   readonly vnet: Vnet;
+  /** Pulumi `protect` on the server (outside dev). */
+  readonly protectState: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -78,7 +80,14 @@ export class FlexibleServerDatabases implements ManagedDatabases {
         ...(request.highAvailability ? { highAvailability: { mode: "ZoneRedundant" } } : {}),
         tags,
       },
-      { ...child, dependsOn: [link] },
+      {
+        ...child,
+        dependsOn: [link],
+        protect: args.protectState,
+        // After a fail-over Azure reports the standby's zone as the primary's; without this the
+        // next `pulumi up` would move the server back (@pulumi/azure 6.40.0 FlexibleServer, `zone`).
+        ignoreChanges: ["zone", "highAvailability.standbyAvailabilityZone"],
+      },
     );
     // The server's default already requires TLS; pinning it keeps a portal change from relaxing it.
     new azure.postgresql.FlexibleServerConfiguration(

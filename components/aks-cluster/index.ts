@@ -19,6 +19,7 @@ import { createRegistry } from "./registry";
 import { KeyVaultBackend } from "./secrets";
 import { createVault } from "./vault";
 import { AzureWorkloadIdentityBinder } from "./workload-identity";
+import { PropagationWait } from "./propagation";
 
 /** The node size when the stack names none (config's capacity rule sizes the pool with it). */
 export const defaultNodeVmSize = "Standard_D4ds_v5";
@@ -41,6 +42,20 @@ export interface AksClusterArgs {
   readonly logRetentionDays: number;
   /** Paid SLA tier for the control plane (prod). */
   readonly standardTier: boolean;
+  /**
+   * Microsoft's Azure Policy add-on, which installs its own Gatekeeper into gatekeeper-system.
+   * Off whenever the platform's admission component installs upstream Gatekeeper there:
+   * Microsoft does not support another Gatekeeper beside the add-on (infra/cluster.ts).
+   */
+  readonly azurePolicyEnabled: boolean;
+  /** The runner's VNet: peered, and linked to the Key Vault private DNS zone. */
+  readonly runnerVnetId?: string;
+  /** Whether the subscription already has Microsoft.Compute/EncryptionAtHost registered. */
+  readonly encryptionAtHost: "registered" | "register";
+  /** The subscription the provider is pinned to (zt-blueprint:cloudAccount). */
+  readonly subscriptionId: string;
+  /** Pulumi `protect` on what holds state (vaults, keys, databases): outside dev. */
+  readonly protectState: boolean;
   readonly tags?: Record<string, string>;
 }
 
@@ -71,10 +86,17 @@ export class AksCluster extends pulumi.ComponentResource {
     );
     const resourceGroupName = group.name;
     const vnet = createVnet(
-      { name: args.clusterName, resourceGroupName, location, cidr: args.vnetCidr, tags },
+      {
+        name: args.clusterName,
+        resourceGroupName,
+        location,
+        cidr: args.vnetCidr,
+        ...(args.runnerVnetId ? { runnerVnetId: args.runnerVnetId } : {}),
+        tags,
+      },
       child,
     );
-    const { vault, kmsKey, dnsZoneId } = createVault(
+    const { vault, kmsKey, dnsZoneId, dnsReachable, reachable } = createVault(
       {
         name: args.clusterName,
         resourceGroupName,
@@ -82,10 +104,12 @@ export class AksCluster extends pulumi.ComponentResource {
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
         vnet,
+        protectState: args.protectState,
         tags,
       },
       child,
     );
+    const hostEncryption = encryptionAtHostFeature(args, child);
 
     // The control plane's own identity: it reads the KMS key and joins the API-server subnet.
     const controlPlane = new azure.authorization.UserAssignedIdentity(
@@ -99,6 +123,19 @@ export class AksCluster extends pulumi.ComponentResource {
         {
           scope: vault.id,
           roleDefinitionName: "Key Vault Crypto User",
+          principalId: controlPlane.principalId,
+          principalType: "ServicePrincipal",
+        },
+        child,
+      ),
+      // "For private key vaults, the Key Vault Contributor role is required to create a private
+      // link between the private key vault and the cluster" (MicrosoftDocs/azure-aks-docs
+      // articles/aks/use-kms-etcd-encryption.md, "Assign permissions to create a private link").
+      new azure.authorization.Assignment(
+        `${args.clusterName}-cp-kms-link`,
+        {
+          scope: vault.id,
+          roleDefinitionName: "Key Vault Contributor",
           principalId: controlPlane.principalId,
           principalType: "ServicePrincipal",
         },
@@ -118,6 +155,8 @@ export class AksCluster extends pulumi.ComponentResource {
           ),
       ),
     ];
+
+    const grantsPropagated = new PropagationWait(`${args.clusterName}-cp-grants`, grants, child);
 
     const publicCidrs = args.allowPublicEndpointCidrs ?? [];
     const privateCluster = publicCidrs.length === 0;
@@ -178,13 +217,22 @@ export class AksCluster extends pulumi.ComponentResource {
         nodeOsUpgradeChannel: "NodeImage",
         maintenanceWindowAutoUpgrade: weeklyWindow("Sunday"),
         maintenanceWindowNodeOs: weeklyWindow("Saturday"),
-        azurePolicyEnabled: true,
+        azurePolicyEnabled: args.azurePolicyEnabled,
         imageCleanerEnabled: true,
         imageCleanerIntervalHours: 48,
         runCommandEnabled: false,
         tags,
       },
-      { parent: this, dependsOn: grants },
+      {
+        parent: this,
+        // The grants (propagated), host encryption registered, and the node subnet's NAT gateway
+        // associated: outboundType userAssignedNATGateway requires it on the subnet
+        // (https://learn.microsoft.com/azure/aks/nat-gateway#create-an-aks-cluster-with-a-user-assigned-nat-gateway).
+        dependsOn: [grantsPropagated, hostEncryption, vnet.natAssociation],
+        // AKS KMS stays on the key version it was given; the rotation runbook moves it
+        // (docs/operations.md), so a new version in the vault is not drift to undo here.
+        ignoreChanges: ["keyManagementService.keyVaultKeyId"],
+      },
     );
     const cluster = this.cluster;
 
@@ -203,7 +251,7 @@ export class AksCluster extends pulumi.ComponentResource {
       { name: args.clusterName, resourceGroupName, location, vnet, tags },
       child,
     );
-    new azure.authorization.Assignment(
+    const kubeletPull = new azure.authorization.Assignment(
       `${args.clusterName}-kubelet-acr`,
       {
         scope: registry.id,
@@ -213,13 +261,19 @@ export class AksCluster extends pulumi.ComponentResource {
       },
       child,
     );
+    const kubeletPullPropagated = new PropagationWait(
+      `${args.clusterName}-kubelet-acr`,
+      [kubeletPull],
+      child,
+    );
 
     const server = privateCluster ? cluster.privateFqdn : cluster.fqdn;
     const caData = cluster.kubeConfigs.apply((configs) => configs[0]?.clusterCaCertificate ?? "");
     const provider = new k8s.Provider(
       `${args.clusterName}-k8s`,
       { kubeconfig: aksKubeconfig(cluster.name, server, caData), enableServerSideApply: true },
-      { parent: this },
+      // Workloads start only once nodes can egress (NAT) and pull from the registry (AcrPull).
+      { parent: this, dependsOn: [kubeletPullPropagated, vnet.natAssociation] },
     );
     const identityBinder = new AzureWorkloadIdentityBinder(
       args.clusterName,
@@ -246,13 +300,22 @@ export class AksCluster extends pulumi.ComponentResource {
           vnet,
           binder: identityBinder,
           platformVault: vault,
-          dnsZoneId,
+          platformVaultReachable: reachable,
+          dnsZone: { id: dnsZoneId, reachable: dnsReachable },
+          protectState: args.protectState,
           tags,
         },
         child,
       ),
       databases: new FlexibleServerDatabases(
-        { clusterName: args.clusterName, resourceGroupName, location, vnet, tags },
+        {
+          clusterName: args.clusterName,
+          resourceGroupName,
+          location,
+          vnet,
+          protectState: args.protectState,
+          tags,
+        },
         child,
       ),
     };
@@ -262,4 +325,22 @@ export class AksCluster extends pulumi.ComponentResource {
       registry: registry.loginServer,
     });
   }
+}
+
+/**
+ * Host encryption (C-CL-6) needs the subscription feature Microsoft.Compute/EncryptionAtHost.
+ * "register" registers it; "registered" imports the existing registration, so a preview fails
+ * before anything is created where it is missing. Kept on destroy either way: it is subscription
+ * state other workloads may rely on. https://learn.microsoft.com/azure/virtual-machines/disks-enable-host-based-encryption-portal#prerequisites
+ */
+function encryptionAtHostFeature(
+  args: AksClusterArgs,
+  opts: pulumi.CustomResourceOptions,
+): azure.core.ResourceProviderFeatureRegistration {
+  const id = `/subscriptions/${args.subscriptionId}/providers/Microsoft.Features/providers/Microsoft.Compute/features/EncryptionAtHost`;
+  return new azure.core.ResourceProviderFeatureRegistration(
+    `${args.clusterName}-encryption-at-host`,
+    { name: "EncryptionAtHost", providerName: "Microsoft.Compute" },
+    { ...opts, retainOnDelete: true, ...(args.encryptionAtHost === "registered" ? { import: id } : {}) },
+  );
 }

@@ -11,6 +11,8 @@ export interface VnetArgs {
   readonly resourceGroupName: pulumi.Input<string>;
   readonly location: string;
   readonly cidr: string;
+  /** The `pulumi up` runner's VNet: peered in both directions so the runner reaches private endpoints. */
+  readonly runnerVnetId?: string;
   readonly tags: Record<string, string>;
 }
 
@@ -23,6 +25,12 @@ export interface Vnet {
   readonly vnetName: pulumi.Output<string>;
   /** The fourth quarter of the range, kept for a delegated database subnet. */
   readonly databaseCidr: string;
+  /** The node subnet's NAT association: AKS with userAssignedNATGateway requires it to exist. */
+  readonly natAssociation: azure.network.SubnetNatGatewayAssociation;
+  /** Both directions of the peering with the runner's VNet (empty without a runner VNet). */
+  readonly runnerPeerings: azure.network.VirtualNetworkPeering[];
+  /** The runner's VNet, to link to private DNS zones the runner must resolve. */
+  readonly runnerVnetId?: string;
 }
 
 export function createVnet(args: VnetArgs, opts: pulumi.CustomResourceOptions): Vnet {
@@ -86,11 +94,12 @@ export function createVnet(args: VnetArgs, opts: pulumi.CustomResourceOptions): 
     { natGatewayId: nat.id, publicIpAddressId: ip.id },
     opts,
   );
-  new azure.network.SubnetNatGatewayAssociation(
+  const natAssociation = new azure.network.SubnetNatGatewayAssociation(
     `${name}-nodes-nat`,
     { subnetId: nodeSubnet.id, natGatewayId: nat.id },
     opts,
   );
+  const runnerPeerings = args.runnerVnetId ? peerWithRunner(name, vnet, args.runnerVnetId, opts) : [];
 
   return {
     vnetId: vnet.id,
@@ -100,7 +109,48 @@ export function createVnet(args: VnetArgs, opts: pulumi.CustomResourceOptions): 
     natGatewayId: nat.id,
     vnetName: vnet.name,
     databaseCidr: databases as string,
+    natAssociation,
+    runnerPeerings,
+    ...(args.runnerVnetId ? { runnerVnetId: args.runnerVnetId } : {}),
   };
+}
+
+/**
+ * A peering is connected only once both directions exist, so the stack creates both; the deployer
+ * needs Network Contributor on the runner's VNet. Source:
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#requirements-and-constraints
+ */
+function peerWithRunner(
+  name: string,
+  vnet: azure.network.VirtualNetwork,
+  runnerVnetId: string,
+  opts: pulumi.CustomResourceOptions,
+): azure.network.VirtualNetworkPeering[] {
+  const [, , , runnerGroup, , , , runnerVnetName] = runnerVnetId.split("/");
+  return [
+    new azure.network.VirtualNetworkPeering(
+      `${name}-to-runner`,
+      {
+        resourceGroupName: vnet.resourceGroupName,
+        virtualNetworkName: vnet.name,
+        remoteVirtualNetworkId: runnerVnetId,
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: false,
+      },
+      opts,
+    ),
+    new azure.network.VirtualNetworkPeering(
+      `${name}-from-runner`,
+      {
+        resourceGroupName: runnerGroup as string,
+        virtualNetworkName: runnerVnetName as string,
+        remoteVirtualNetworkId: vnet.id,
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: false,
+      },
+      opts,
+    ),
+  ];
 }
 
 /** A private endpoint with its private DNS zone, so the resource is reachable only inside the VNet. */
@@ -115,15 +165,17 @@ export function privateEndpoint(
     subresource: string;
     /** The private DNS zone to create, or the ID of one an earlier endpoint created. */
     dnsZone: string | { readonly id: pulumi.Input<string> };
+    /** Further VNets to link to a zone this endpoint creates (the runner's). */
+    alsoLinkVnetIds?: readonly string[];
     tags: Record<string, string>;
   },
   opts: pulumi.CustomResourceOptions,
-): azure.privatelink.Endpoint {
-  const zoneId =
+): { endpoint: azure.privatelink.Endpoint; dnsLinks: azure.privatedns.ZoneVirtualNetworkLink[] } {
+  const zone =
     typeof args.dnsZone === "string"
       ? privateZone(name, { ...args, dnsZone: args.dnsZone }, opts)
-      : args.dnsZone.id;
-  return new azure.privatelink.Endpoint(
+      : { id: args.dnsZone.id, links: [] };
+  const endpoint = new azure.privatelink.Endpoint(
     name,
     {
       resourceGroupName: args.resourceGroupName,
@@ -135,11 +187,12 @@ export function privateEndpoint(
         privateConnectionResourceId: args.resourceId,
         subresourceNames: [args.subresource],
       },
-      privateDnsZoneGroup: { name, privateDnsZoneIds: [zoneId] },
+      privateDnsZoneGroup: { name, privateDnsZoneIds: [zone.id] },
       tags: args.tags,
     },
     opts,
   );
+  return { endpoint, dnsLinks: zone.links };
 }
 
 /** A private DNS zone linked to the VNet; one per zone name, shared by every endpoint in it. */
@@ -149,24 +202,30 @@ function privateZone(
     resourceGroupName: pulumi.Input<string>;
     vnetId: pulumi.Input<string>;
     dnsZone: string;
+    alsoLinkVnetIds?: readonly string[];
     tags: Record<string, string>;
   },
   opts: pulumi.CustomResourceOptions,
-): pulumi.Output<string> {
+): { id: pulumi.Output<string>; links: azure.privatedns.ZoneVirtualNetworkLink[] } {
   const zone = new azure.privatedns.Zone(
     name,
     { name: args.dnsZone, resourceGroupName: args.resourceGroupName, tags: args.tags },
     opts,
   );
-  new azure.privatedns.ZoneVirtualNetworkLink(
-    name,
-    {
-      resourceGroupName: args.resourceGroupName,
-      privateDnsZoneName: zone.name,
-      virtualNetworkId: args.vnetId,
-      tags: args.tags,
-    },
-    opts,
-  );
-  return zone.id;
+  const link = (suffix: string, virtualNetworkId: pulumi.Input<string>) =>
+    new azure.privatedns.ZoneVirtualNetworkLink(
+      `${name}${suffix}`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        privateDnsZoneName: zone.name,
+        virtualNetworkId,
+        tags: args.tags,
+      },
+      opts,
+    );
+  const links = [
+    link("", args.vnetId),
+    ...(args.alsoLinkVnetIds ?? []).map((id, i) => link(`-runner-${i}`, id)),
+  ];
+  return { id: zone.id, links };
 }

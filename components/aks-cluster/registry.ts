@@ -1,9 +1,14 @@
 /**
  * The platform's private registry (C-CL-10): Premium ACR with no admin user, no anonymous pull,
- * no public network access (private endpoint only), quarantine and retention of untagged
- * manifests; the cluster's kubelet identity may pull and nothing else. Images are scanned on push
- * by Microsoft Defender for Containers, which Azure enables per subscription. ACR has no
- * registry-wide immutable-tag switch; prod admission requires digests instead (C-ADM-3).
+ * no public network access (private endpoint only) and retention of untagged manifests; the
+ * cluster's kubelet identity may pull and nothing else. ACR has no registry-wide immutable-tag
+ * switch; prod admission requires digests instead (C-ADM-3).
+ *
+ * Quarantine is off: with it on, a pushed image cannot be pulled until a scanner marks it passed,
+ * and nothing in this platform does (Defender for Containers does not release quarantined images).
+ * Source: https://learn.microsoft.com/azure/container-registry/container-registry-quarantine-pattern
+ * Defender for Containers is a subscription-wide plan, managed outside this stack
+ * (docs/operations.md), so destroying an environment never resets the subscription.
  */
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
@@ -31,7 +36,7 @@ export function createRegistry(
       anonymousPullEnabled: false,
       publicNetworkAccessEnabled: false,
       exportPolicyEnabled: false,
-      quarantinePolicyEnabled: true,
+      quarantinePolicyEnabled: false,
       retentionPolicyInDays: 7,
       zoneRedundancyEnabled: true,
       tags: args.tags,
@@ -50,11 +55,6 @@ export function createRegistry(
       dnsZone: "privatelink.azurecr.io",
       tags: args.tags,
     },
-    opts,
-  );
-  new azure.securitycenter.SubscriptionPricing(
-    `${args.name}-defender-containers`,
-    { resourceType: "Containers", tier: "Standard" },
     opts,
   );
   return registry;

@@ -18,6 +18,7 @@ import {
   type SecretScope,
 } from "../cluster";
 import type { Vnet } from "./network";
+import { PropagationWait } from "./propagation";
 import { hardenedVault } from "./vault";
 
 export interface KeyVaultBackendArgs {
@@ -29,9 +30,12 @@ export interface KeyVaultBackendArgs {
   readonly deployerObjectId: pulumi.Input<string>;
   readonly vnet: Vnet;
   readonly binder: IdentityBinder;
-  /** The environment's vault (platform scope) and its private DNS zone. */
+  /** The environment's vault (platform scope), what makes it reachable, and its private DNS zone. */
   readonly platformVault: azure.keyvault.KeyVault;
-  readonly dnsZoneId: pulumi.Input<string>;
+  readonly platformVaultReachable: pulumi.Resource[];
+  readonly dnsZone: { readonly id: pulumi.Input<string>; readonly reachable: pulumi.Resource[] };
+  /** Pulumi `protect` on tenant vaults (outside dev). */
+  readonly protectState: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -50,13 +54,13 @@ export class KeyVaultBackend implements SecretBackend {
     private readonly opts: pulumi.CustomResourceOptions,
   ) {
     // The environment vault exists anyway (it holds the KMS key); this scope creates nothing until used.
-    this.platform = this.scope("platform", args.platformVault, opts);
+    this.platform = this.scope("platform", args.platformVault, args.platformVaultReachable, opts);
   }
 
   tenant(tenant: string, _prefix: string, opts: pulumi.CustomResourceOptions): SecretScope {
     const { args } = this;
     const child = { ...this.opts, ...opts };
-    const { vault } = hardenedVault(
+    const { vault, reachable } = hardenedVault(
       `${args.clusterName}-${tenant}-kv`,
       {
         vaultName: tenantVaultName(args.clusterName, tenant),
@@ -64,21 +68,23 @@ export class KeyVaultBackend implements SecretBackend {
         location: args.location,
         tenantId: args.tenantId,
         vnet: args.vnet,
-        dnsZoneId: args.dnsZoneId,
+        dnsZone: args.dnsZone,
+        protectState: args.protectState,
         tags: { ...args.tags, "zt-blueprint.io/tenant": tenant },
       },
       child,
     );
-    return this.scope(tenant, vault, child);
+    return this.scope(tenant, vault, reachable, child);
   }
 
   private scope(
     label: string,
     vault: azure.keyvault.KeyVault,
+    reachable: pulumi.Resource[],
     opts: pulumi.CustomResourceOptions,
   ): SecretScope {
     const { args } = this;
-    let writer: azure.authorization.Assignment | undefined;
+    let writer: PropagationWait | undefined;
     const remoteRef = (name: string): RemoteRef => ({ key: `secret/${name}` });
     return {
       boundary: vault.vaultUri,
@@ -101,13 +107,19 @@ export class KeyVaultBackend implements SecretBackend {
       }),
       storeSecret: (name, { value, version }, storeOpts) => {
         // The deployer may write secrets into this vault, and only this one.
-        writer ??= new azure.authorization.Assignment(
+        writer ??= new PropagationWait(
           `${args.clusterName}-${label}-kv-writer`,
-          {
-            scope: vault.id,
-            roleDefinitionName: "Key Vault Secrets Officer",
-            principalId: args.deployerObjectId,
-          },
+          [
+            new azure.authorization.Assignment(
+              `${args.clusterName}-${label}-kv-writer`,
+              {
+                scope: vault.id,
+                roleDefinitionName: "Key Vault Secrets Officer",
+                principalId: args.deployerObjectId,
+              },
+              { ...opts, ...storeOpts },
+            ),
+          ],
           { ...opts, ...storeOpts },
         );
         new azure.keyvault.Secret(
@@ -120,7 +132,8 @@ export class KeyVaultBackend implements SecretBackend {
             contentType: "text/plain",
             tags: args.tags,
           },
-          { ...opts, ...storeOpts, dependsOn: [writer] },
+          // The write goes through the private endpoint: it waits for it, and for the grant.
+          { ...opts, ...storeOpts, dependsOn: [writer, ...reachable] },
         );
         return remoteRef(name);
       },

@@ -17,17 +17,18 @@ export interface AddonsArgs {
   readonly issuer: OidcIssuer;
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
-  readonly nodeGroup: pulumi.Resource;
   readonly tags: Record<string, string>;
 }
 
-export function createAddons(args: AddonsArgs, opts: pulumi.CustomResourceOptions): aws.eks.Addon[] {
+type AddonFactory = (
+  name: EksAddonName,
+  extra?: Partial<aws.eks.AddonArgs>,
+  dependsOn?: pulumi.Resource[],
+) => aws.eks.Addon;
+
+function addonFactory(args: AddonsArgs, opts: pulumi.CustomResourceOptions): AddonFactory {
   const versions = eksAddonVersions[args.kubernetesVersion];
-  const addon = (
-    name: EksAddonName,
-    extra: Partial<aws.eks.AddonArgs> = {},
-    dependsOn: pulumi.Resource[] = [],
-  ) =>
+  return (name, extra = {}, dependsOn = []) =>
     new aws.eks.Addon(
       `${args.name}-${name}`,
       {
@@ -41,7 +42,15 @@ export function createAddons(args: AddonsArgs, opts: pulumi.CustomResourceOption
       },
       { ...opts, dependsOn },
     );
+}
 
+/**
+ * The pod network (vpc-cni with its policy agent) and kube-proxy. With bootstrapSelfManagedAddons
+ * false the cluster has neither, so they are created before the node group: nodes that join
+ * earlier stay NotReady (the order terraform-aws-eks calls `before_compute`).
+ */
+export function createNetworkAddons(args: AddonsArgs, opts: pulumi.CustomResourceOptions): aws.eks.Addon[] {
+  const addon = addonFactory(args, opts);
   const cniRole = irsaRole(
     {
       name: `${args.name}-vpc-cni`,
@@ -53,6 +62,21 @@ export function createAddons(args: AddonsArgs, opts: pulumi.CustomResourceOption
     },
     opts,
   );
+  return [
+    addon("vpc-cni", {
+      serviceAccountRoleArn: cniRole.arn,
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+    }),
+    addon("kube-proxy"),
+  ];
+}
+
+/** CoreDNS and the EBS CSI driver run as Deployments, so they wait for the node group. */
+export function createWorkloadAddons(
+  args: AddonsArgs & { readonly nodeGroup: pulumi.Resource },
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.Addon[] {
+  const addon = addonFactory(args, opts);
   const ebsRole = irsaRole(
     {
       name: `${args.name}-ebs-csi`,
@@ -74,19 +98,14 @@ export function createAddons(args: AddonsArgs, opts: pulumi.CustomResourceOption
     },
     opts,
   );
-
   return [
-    addon("vpc-cni", {
-      serviceAccountRoleArn: cniRole.arn,
-      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-    }),
-    addon("kube-proxy"),
     addon("coredns", {}, [args.nodeGroup]),
     addon(
       "aws-ebs-csi-driver",
       {
         serviceAccountRoleArn: ebsRole.arn,
-        configurationValues: JSON.stringify({ defaultStorageClass: { enabled: true } }),
+        // The chart's own default class has no KMS key; storage-class.ts ships the default.
+        configurationValues: JSON.stringify({ defaultStorageClass: { enabled: false } }),
       },
       [args.nodeGroup],
     ),

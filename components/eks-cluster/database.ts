@@ -17,6 +17,9 @@ export interface RdsArgs {
   /** The EKS cluster security group: the only source allowed to connect. */
   readonly clientSecurityGroupId: pulumi.Input<string>;
   readonly kmsKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+  /** Pulumi `protect` on the instance and its log group (outside dev). */
+  readonly protectState: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -59,11 +62,28 @@ export class RdsDatabases implements ManagedDatabases {
       },
       child,
     );
+    // Created first, with the CMK and retention: RDS creates /aws/rds/instance/<id>/postgresql
+    // itself, unencrypted and never expiring, if it does not exist when the export starts.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html
+    const identifier = name;
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-postgresql-logs`,
+      {
+        name: `/aws/rds/instance/${identifier}/postgresql`,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyId: args.kmsKeyArn,
+        tags: args.tags,
+      },
+      { ...child, protect: args.protectState },
+    );
     const instance = new aws.rds.Instance(
       name,
       {
+        identifier,
         engine: "postgres",
         engineVersion: managedPostgres.version,
+        // Minor versions move automatically; a major upgrade is a reviewed change, never implicit.
+        allowMajorVersionUpgrade: false,
         instanceClass: request.highAvailability ? "db.m7g.large" : "db.t4g.medium",
         allocatedStorage: 20,
         maxAllocatedStorage: 200,
@@ -91,7 +111,7 @@ export class RdsDatabases implements ManagedDatabases {
         copyTagsToSnapshot: true,
         tags: args.tags,
       },
-      child,
+      { ...child, dependsOn: [logGroup], protect: args.protectState },
     );
     return {
       host: instance.address,

@@ -10,15 +10,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import type { KubernetesVersion } from "../versions";
-import { createAddons } from "./addons";
+import { createNetworkAddons, createWorkloadAddons } from "./addons";
 import { IrsaBinder } from "./irsa";
 import { createKmsKey } from "./kms";
 import { eksKubeconfig } from "./kubeconfig";
 import { createVpc } from "./network";
 import { createNodeGroup } from "./nodes";
 import { RdsDatabases } from "./database";
+import { autoscalingServiceLinkedRole } from "./prerequisites";
 import { createRegistry } from "./registry";
 import { SecretsManagerBackend } from "./secrets";
+import { createEncryptedStorageClass } from "./storage-class";
 
 /** The node type when the stack names none (config's capacity rule sizes the pool with it). */
 export const defaultNodeInstanceType = "m7i.large";
@@ -37,12 +39,22 @@ export interface EksClusterArgs {
   /** Weakens C-CL-1: public endpoint for these CIDRs (dev only, validated by the stack config). */
   readonly allowPublicEndpointCidrs?: readonly string[];
   readonly adminRoleArns: readonly string[];
+  /** Where the in-network runner comes from: each is admitted on 443 to the private endpoint. */
+  readonly runnerCidrs?: readonly string[];
+  readonly runnerSecurityGroupIds?: readonly string[];
+  /**
+   * AWSServiceRoleForAutoScaling's ARN when the account has it (read by the preflight in
+   * infra/cluster.ts); unset, the stack creates it before the key policy that names it.
+   */
+  readonly autoscalingServiceLinkedRoleArn?: string;
   readonly instanceType?: string;
   readonly diskSizeGiB: number;
   readonly nodes: { readonly minSize: number; readonly desiredSize: number; readonly maxSize: number };
   readonly logRetentionDays: number;
   /** Refuse deletion of the cluster (prod). */
   readonly deletionProtection: boolean;
+  /** Pulumi `protect` on what holds state (keys, log groups): outside dev. */
+  readonly protectState: boolean;
   /** People sign in to the API server through this OIDC issuer (C-ID-3), beside IAM access entries. */
   readonly oidcIdentityProvider?: OidcIdentityProviderArgs;
   readonly tags?: Record<string, string>;
@@ -69,9 +81,21 @@ export class EksCluster extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, invoke).partition;
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, invoke).names;
 
+    const stateful: pulumi.CustomResourceOptions = { parent: this, protect: args.protectState };
     const key = createKmsKey(
-      { name: args.clusterName, accountId: identity.accountId, region: args.region, partition, tags },
-      child,
+      {
+        name: args.clusterName,
+        accountId: identity.accountId,
+        region: args.region,
+        partition,
+        autoscalingRole: autoscalingServiceLinkedRole(
+          args.autoscalingServiceLinkedRoleArn,
+          args.clusterName,
+          child,
+        ),
+        tags,
+      },
+      stateful,
     );
     const vpc = createVpc(
       {
@@ -83,6 +107,7 @@ export class EksCluster extends pulumi.ComponentResource {
         natPerZone: args.natPerZone,
         kmsKeyArn: key.arn,
         logRetentionDays: args.logRetentionDays,
+        protectState: args.protectState,
         tags,
       },
       child,
@@ -97,7 +122,7 @@ export class EksCluster extends pulumi.ComponentResource {
         kmsKeyId: key.arn,
         tags,
       },
-      child,
+      stateful,
     );
     const clusterRole = new aws.iam.Role(
       `${args.clusterName}-cluster`,
@@ -139,7 +164,10 @@ export class EksCluster extends pulumi.ComponentResource {
         // Access entries only: no aws-auth ConfigMap, and the creator gets no hidden admin grant.
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         kubernetesNetworkConfig: { serviceIpv4Cidr: args.serviceCidr, ipFamily: "ipv4" },
-        // Standard support only: a version past its support window must be upgraded, not extended.
+        // Standard support only (no paid extended support). At the end of standard support EKS
+        // upgrades a STANDARD cluster itself, off the pinned version, so the pin in
+        // components/versions.ts must move before that date (docs/cluster.md). Source:
+        // https://docs.aws.amazon.com/eks/latest/APIReference/API_UpgradePolicyRequest.html
         upgradePolicy: { supportType: "STANDARD" },
         // The add-ons are installed below as pinned managed add-ons instead.
         bootstrapSelfManagedAddons: false,
@@ -150,13 +178,13 @@ export class EksCluster extends pulumi.ComponentResource {
     );
     const cluster = this.cluster;
 
-    args.adminRoleArns.forEach((principalArn, i) => {
+    const accessPolicies = args.adminRoleArns.map((principalArn, i) => {
       const entry = new aws.eks.AccessEntry(
         `${args.clusterName}-admin-${i}`,
         { clusterName: cluster.name, principalArn, type: "STANDARD", tags },
         child,
       );
-      new aws.eks.AccessPolicyAssociation(
+      return new aws.eks.AccessPolicyAssociation(
         `${args.clusterName}-admin-${i}`,
         {
           clusterName: cluster.name,
@@ -167,6 +195,7 @@ export class EksCluster extends pulumi.ComponentResource {
         { parent: this, dependsOn: [entry] },
       );
     });
+    const runnerIngress = runnerIngressRules(args, cluster.vpcConfig.clusterSecurityGroupId, tags, child);
 
     const issuerUrl = cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? "");
     const oidcProvider = new aws.iam.OpenIdConnectProvider(
@@ -179,6 +208,16 @@ export class EksCluster extends pulumi.ComponentResource {
       issuerHost: issuerUrl.apply((url) => url.replace(/^https:\/\//, "")),
     };
 
+    const addonArgs = {
+      name: args.clusterName,
+      clusterName: cluster.name,
+      kubernetesVersion: args.kubernetesVersion,
+      issuer,
+      kmsKeyArn: key.arn,
+      partition,
+      tags,
+    };
+    const networkAddons = createNetworkAddons(addonArgs, child);
     const nodeGroup = createNodeGroup(
       {
         name: args.clusterName,
@@ -192,20 +231,9 @@ export class EksCluster extends pulumi.ComponentResource {
         tags,
       },
       child,
+      networkAddons,
     );
-    createAddons(
-      {
-        name: args.clusterName,
-        clusterName: cluster.name,
-        kubernetesVersion: args.kubernetesVersion,
-        issuer,
-        kmsKeyArn: key.arn,
-        partition,
-        nodeGroup,
-        tags,
-      },
-      child,
-    );
+    const addons = [...networkAddons, ...createWorkloadAddons({ ...addonArgs, nodeGroup }, child)];
     const registry = createRegistry({ name: args.clusterName, kmsKeyArn: key.arn, tags }, child);
 
     if (args.oidcIdentityProvider) {
@@ -225,7 +253,9 @@ export class EksCluster extends pulumi.ComponentResource {
           },
           tags,
         },
-        child,
+        // Associating is a cluster update, refused (409) while an add-on or node group update runs.
+        // https://docs.aws.amazon.com/eks/latest/APIReference/API_AssociateIdentityProviderConfig.html
+        { parent: this, dependsOn: [...addons, nodeGroup] },
       );
     }
     const identityBinder = new IrsaBinder(args.clusterName, issuer, { parent: this }, tags);
@@ -241,8 +271,11 @@ export class EksCluster extends pulumi.ComponentResource {
         ),
         enableServerSideApply: true,
       },
-      { parent: this, dependsOn: [nodeGroup] },
+      // Reachable and authorised only once nodes run, the deployer's access policy is associated
+      // and the runner is admitted to the private endpoint.
+      { parent: this, dependsOn: [nodeGroup, ...accessPolicies, ...runnerIngress] },
     );
+    createEncryptedStorageClass(key.arn, { parent: this, provider });
     this.handle = {
       kind: "aws",
       name: cluster.name,
@@ -258,6 +291,7 @@ export class EksCluster extends pulumi.ComponentResource {
           partition,
           binder: identityBinder,
           recoveryWindowInDays: args.deletionProtection ? 30 : 7,
+          protectState: args.protectState,
           tags,
         },
         child,
@@ -270,6 +304,8 @@ export class EksCluster extends pulumi.ComponentResource {
           subnetCidrs: vpc.privateSubnetCidrs,
           clientSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
           kmsKeyArn: key.arn,
+          logRetentionDays: args.logRetentionDays,
+          protectState: args.protectState,
           tags,
         },
         child,
@@ -281,4 +317,35 @@ export class EksCluster extends pulumi.ComponentResource {
       registry: registry.repositoryUrl,
     });
   }
+}
+
+/**
+ * The private endpoint admits only what the EKS cluster security group allows, and that group
+ * admits only its own members: the runner's ranges and groups get 443 explicitly. Source:
+ * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+ */
+function runnerIngressRules(
+  args: EksClusterArgs,
+  clusterSecurityGroupId: pulumi.Input<string>,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.vpc.SecurityGroupIngressRule[] {
+  const rule = (name: string, source: { cidrIpv4: string } | { referencedSecurityGroupId: string }) =>
+    new aws.vpc.SecurityGroupIngressRule(
+      `${args.clusterName}-runner-${name}`,
+      {
+        securityGroupId: clusterSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "pulumi up runner to the private API endpoint",
+        ...source,
+        tags,
+      },
+      opts,
+    );
+  return [
+    ...(args.runnerCidrs ?? []).map((cidrIpv4, i) => rule(`cidr-${i}`, { cidrIpv4 })),
+    ...(args.runnerSecurityGroupIds ?? []).map((id, i) => rule(`sg-${i}`, { referencedSecurityGroupId: id })),
+  ];
 }

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyJson } from "./policy";
+import type { AutoscalingRole } from "./prerequisites";
 
 /** What a service needs to encrypt volumes with the CMK (EBS through Auto Scaling, the EBS CSI driver). */
 export const volumeEncryptionActions = [
@@ -22,12 +23,13 @@ export interface KmsKeyArgs {
   readonly accountId: pulumi.Input<string>;
   readonly region: string;
   readonly partition: pulumi.Input<string>;
+  /** AWSServiceRoleForAutoScaling's ARN, and what must exist before a policy may name it. */
+  readonly autoscalingRole: AutoscalingRole;
   readonly tags: Record<string, string>;
 }
 
 export function createKmsKey(args: KmsKeyArgs, opts: pulumi.CustomResourceOptions): aws.kms.Key {
   const account = pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:root`;
-  const autoscalingRole = pulumi.interpolate`arn:${args.partition}:iam::${args.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
   const key = new aws.kms.Key(
     `${args.name}-cmk`,
     {
@@ -59,14 +61,14 @@ export function createKmsKey(args: KmsKeyArgs, opts: pulumi.CustomResourceOption
         {
           Sid: "NodeVolumesViaAutoScaling",
           Effect: "Allow",
-          Principal: { AWS: autoscalingRole },
+          Principal: { AWS: args.autoscalingRole.arn },
           Action: volumeEncryptionActions,
           Resource: "*",
         },
       ]),
       tags: args.tags,
     },
-    opts,
+    { ...opts, dependsOn: args.autoscalingRole.dependsOn },
   );
   new aws.kms.Alias(
     `${args.name}-cmk`,

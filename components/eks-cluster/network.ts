@@ -15,6 +15,8 @@ export interface VpcArgs {
   readonly natPerZone: boolean;
   readonly kmsKeyArn: pulumi.Input<string>;
   readonly logRetentionDays: number;
+  /** Pulumi `protect` on the flow-log group (outside dev). */
+  readonly protectState: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -116,7 +118,7 @@ export function createVpc(args: VpcArgs, opts: pulumi.CustomResourceOptions): Vp
       kmsKeyId: args.kmsKeyArn,
       tags,
     },
-    opts,
+    { ...opts, protect: args.protectState },
   );
   const flowLogRole = new aws.iam.Role(
     `${name}-flow-logs`,

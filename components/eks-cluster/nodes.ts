@@ -24,7 +24,12 @@ export interface NodeGroupArgs {
 const managedPolicy = (partition: pulumi.Input<string>, name: string) =>
   pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
 
-export function createNodeGroup(args: NodeGroupArgs, opts: pulumi.CustomResourceOptions): aws.eks.NodeGroup {
+export function createNodeGroup(
+  args: NodeGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+  /** The pod network and kube-proxy: nodes that join before them stay NotReady. */
+  networkAddons: pulumi.Resource[],
+): aws.eks.NodeGroup {
   const role = new aws.iam.Role(
     `${args.name}-node`,
     {
@@ -93,6 +98,6 @@ export function createNodeGroup(args: NodeGroupArgs, opts: pulumi.CustomResource
       nodeRepairConfig: { enabled: true },
       tags: args.tags,
     },
-    { ...opts, dependsOn: attachments },
+    { ...opts, dependsOn: [...attachments, ...networkAddons] },
   );
 }

@@ -24,6 +24,8 @@ export interface SecretsManagerArgs {
   readonly binder: IdentityBinder;
   /** Days a deleted secret can be restored (7-30). */
   readonly recoveryWindowInDays: number;
+  /** Pulumi `protect` on the secrets CMK (outside dev): deleting it makes every secret unreadable. */
+  readonly protectState: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -126,7 +128,7 @@ function secretsKey(args: SecretsManagerArgs, opts: pulumi.CustomResourceOptions
       ]),
       tags: args.tags,
     },
-    opts,
+    { ...opts, protect: args.protectState },
   );
   new aws.kms.Alias(
     `${args.clusterName}-secrets-cmk`,

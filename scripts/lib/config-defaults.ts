@@ -60,11 +60,17 @@ function minimalStack(tier: Tier, cloud: Cloud): Raw {
     cloud,
     tier,
     kubernetesVersion: supportedKubernetesVersions[0],
-    ...(cloud === "aws" ? { region: "eu-west-1", cloudAccount: "123456789012" } : {}),
+    ...(cloud === "aws"
+      ? { region: "eu-west-1", cloudAccount: "123456789012", network: { runnerCidrs: ["10.90.0.0/24"] } }
+      : {}),
     ...(cloud === "azure"
       ? {
           region: "westeurope",
           cloudAccount: "00000000-0000-4000-8000-000000000001",
+          network: {
+            runnerVnetId:
+              "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/runners/providers/Microsoft.Network/virtualNetworks/runners",
+          },
           identity: { platformAdminsEntraGroupObjectId: probeEntraGroup },
         }
       : {}),

@@ -145,8 +145,40 @@ export function checkPrivateRegistry(graph: ResourceGraph): string[] {
   if (registry["adminEnabled"] !== false) problems.push("the registry admin user is on");
   if (registry["publicNetworkAccessEnabled"] !== false) problems.push("the registry is public");
   if (registry["anonymousPullEnabled"] === true) problems.push("anonymous pull is on");
-  const defender = graph.ofType(azure.defender).find((d) => d.inputs["resourceType"] === "Containers");
-  if (defender?.inputs["tier"] !== "Standard")
-    problems.push("images are not scanned on push (Defender for Containers off)");
+  // Quarantined images cannot be pulled until a scanner releases them, and nothing here does.
+  if (registry["quarantinePolicyEnabled"] !== false)
+    problems.push("quarantine is on: pushed images are unpullable");
   return problems;
+}
+
+/**
+ * The stack changes nothing subscription-wide: Defender plans (SubscriptionPricing) are shared by
+ * every workload in the subscription, and destroying an environment must not reset them.
+ */
+export function checkNoSubscriptionWideState(graph: ResourceGraph): string[] {
+  return graph
+    .ofType(azure.defender)
+    .map((d) => `${d.name} manages the subscription's ${String(d.inputs["resourceType"])} plan`);
+}
+
+/**
+ * One Gatekeeper in gatekeeper-system: the Azure Policy add-on installs Microsoft's there, and the
+ * admission component installs upstream Gatekeeper into the same namespace (a Helm release or any
+ * object it creates there). Microsoft does not support both (policy-for-kubernetes, Limitations).
+ */
+export function checkOneGatekeeper(graph: ResourceGraph): string[] {
+  const cluster = graph.ofType(azure.cluster)[0];
+  const addon = cluster?.inputs["azurePolicyEnabled"] === true;
+  const ours = graph.resources.filter(
+    (r) =>
+      r.type.startsWith("kubernetes:") &&
+      (r.inputs["namespace"] === "gatekeeper-system" ||
+        at(r.inputs, "metadata.namespace") === "gatekeeper-system" ||
+        (r.type === "kubernetes:core/v1:Namespace" && at(r.inputs, "metadata.name") === "gatekeeper-system")),
+  );
+  return addon && ours.length > 0
+    ? [
+        `the Azure Policy add-on and the platform's Gatekeeper (${ours.map((r) => r.name).join(", ")}) both install into gatekeeper-system`,
+      ]
+    : [];
 }

@@ -22,6 +22,12 @@ export interface CapturedResource {
   readonly dependsOn: readonly string[];
   /** Per input property, the resources it depends on. */
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** The resource options that guard state: `protect`, `retainOnDelete`, `ignoreChanges`. */
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** The `import` option: the ID of an existing cloud resource adopted instead of created. */
+  readonly importId?: string;
 }
 
 export class ResourceGraph {

@@ -110,6 +110,12 @@ function awsOutputs(type: string, name: string, inputs: Record<string, unknown>)
   const physicalName = typeof inputs["name"] === "string" ? inputs["name"] : name;
   const base = { arn: `arn:aws:${service}:${mockRegion}:${mockAccountId}:${name}`, id: `${name}-id` };
   switch (type) {
+    case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+      return {
+        ...base,
+        name: "AWSServiceRoleForAutoScaling",
+        arn: `arn:aws:iam::${mockAccountId}:role/aws-service-role/${String(inputs["awsServiceName"])}/AWSServiceRoleForAutoScaling`,
+      };
     case "aws:iam/role:Role":
       return { ...base, name: physicalName, arn: `arn:aws:iam::${mockAccountId}:role/${physicalName}` };
     case "aws:kms/key:Key":
@@ -163,6 +169,11 @@ const callResults: Record<string, (inputs: Record<string, unknown>) => pulumi.ru
     userId: "AROAEXAMPLE",
   }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
+  // The account already has the Auto Scaling service-linked role (the preflight's "existing" case).
+  "aws:iam/getRole:getRole": (inputs) => ({
+    name: inputs["name"],
+    arn: `arn:aws:iam::${mockAccountId}:role/aws-service-role/autoscaling.amazonaws.com/${String(inputs["name"])}`,
+  }),
   "azure:core/getClientConfig:getClientConfig": () => ({
     clientId: "deployer-client-id",
     objectId: "deployer-object-id",

@@ -21,6 +21,10 @@ interface RegisterRequest {
   getProvider(): string;
   getObject(): StructLike | undefined;
   getDependenciesList(): string[];
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getImportid(): string;
   getPropertydependenciesMap(): { forEach(cb: (value: PropertyDependencies, key: string) => void): void };
 }
 interface RegisterResponse {
@@ -68,6 +72,10 @@ export class RecordingMonitor extends MockMonitor {
           secretPaths: secretPaths.sort(),
           dependsOn: [...new Set(request.getDependenciesList())].sort(),
           propertyDependencies,
+          protect: request.getProtect() === true,
+          retainOnDelete: request.getRetainondelete() === true,
+          ignoreChanges: [...request.getIgnorechangesList()].sort(),
+          ...(request.getImportid() ? { importId: request.getImportid() } : {}),
         });
       }
       callback(err, response);
