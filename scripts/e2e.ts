@@ -205,11 +205,11 @@ async function main(): Promise<void> {
     timed("up", () => run(["up", "--yes", "--skip-preview", "--stack", stack]));
     step("pulumi preview --expect-no-changes");
     timed("second preview", () => run(["preview", "--expect-no-changes", "--stack", stack]));
-    step("config change: a second tenant with a peer and an egress host");
-    run(["config", "set", "--path", "zt-blueprint:tenants[1].name", "payments"]);
-    run(["config", "set", "--path", "zt-blueprint:tenants[1].idpGroup", "team-payments"]);
-    run(["config", "set", "--path", "zt-blueprint:tenants[1].allowedPeers[0]", "storefront"]);
-    run(["config", "set", "--path", "zt-blueprint:tenants[1].egressHosts[0]", "api.stripe.com"]);
+    step("config change: a fourth tenant with a peer and an egress host");
+    run(["config", "set", "--path", "zt-blueprint:tenants[3].name", "billing"]);
+    run(["config", "set", "--path", "zt-blueprint:tenants[3].idpGroup", "team-billing"]);
+    run(["config", "set", "--path", "zt-blueprint:tenants[3].allowedPeers[0]", "storefront"]);
+    run(["config", "set", "--path", "zt-blueprint:tenants[3].egressHosts[0]", "api.billing.example.com"]);
     timed("up (added tenant)", () => run(["up", "--yes", "--skip-preview", "--stack", stack]));
     const namespaces = plane.kubectl(["get", "namespaces", "-o", "name"]);
     if (!namespaces.includes("namespace/payments"))

@@ -29,6 +29,10 @@ const azure = (tier: string, image: string, extra: Config = {}): Config => ({
   identity: { platformAdminsEntraGroupObjectId: guid(2) },
   addons: { admission: signed, ...sinks, identityProvider: { ...idp, image } },
   tenants: [{ name: "shop", idpGroup: "team-shop", entraGroupObjectId: guid(3) }],
+  // The runner's VNet, peered to the stack's (required on azure: the Key Vaults are private).
+  network: {
+    runnerVnetId: `/subscriptions/${guid(1)}/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/ci`,
+  },
   ...extra,
 });
 

@@ -1,6 +1,7 @@
 /** Monitoring and alerting (C-RT-3) and audit retention (C-RT-4). */
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+import { receiversFor, type Route } from "./checks/alertmanager-routing";
 import { editInputs } from "./fixtures";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
@@ -52,10 +53,13 @@ describe("monitoring and audit retention", () => {
         )
         .find((r) => r.alert === "ZtGatekeeperAuditViolations")?.labels.severity;
       assert.equal(severity, "critical", "prod treats deny-constraint violations as critical");
-      assert.equal(
-        at(stackRelease(graph)?.inputs, "values.alertmanager.config.route.receiver"),
-        "security-webhook",
-        "alerts are routed to the security webhook",
+      assert.deepEqual(
+        receiversFor(at(stackRelease(graph)?.inputs, "values.alertmanager.config.route") as Route, {
+          alertname: "ZtFalcoCriticalEvent",
+          control: "C-RT-1",
+        }),
+        ["security-webhook"],
+        "security alerts are routed to the security webhook",
       );
     },
   );

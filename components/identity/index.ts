@@ -25,6 +25,7 @@ import {
   dnsEgress,
   namespaceNamed,
   sameNamespace,
+  sidecarScrapes,
   tcpPorts,
 } from "../shared/network-fragments";
 import { addonNamespace, namespacePolicies } from "../shared/platform-namespace";
@@ -71,6 +72,8 @@ export interface KeycloakArgs {
   readonly credentialsVersion: number;
   /** The mesh must be ready: Keycloak is never reachable without mTLS. */
   readonly meshReady: pulumi.Resource;
+  /** Prometheus's namespace, when monitoring is on: it may scrape the sidecars. */
+  readonly scrapedBy?: string;
 }
 
 export class Keycloak extends pulumi.ComponentResource {
@@ -145,7 +148,7 @@ export class Keycloak extends pulumi.ComponentResource {
       },
       child,
     );
-    networkPolicies(name, namespace.metadata.name, db, child);
+    networkPolicies(name, namespace.metadata.name, db, args.scrapedBy, child);
 
     const labels = { "app.kubernetes.io/name": "keycloak", ...managedByLabel };
     const meta = (objectName: string, ...controls: string[]) => ({
@@ -344,6 +347,7 @@ function networkPolicies(
   name: string,
   namespace: pulumi.Input<string>,
   db: KeycloakDatabase,
+  scrapedBy: string | undefined,
   opts: pulumi.CustomResourceOptions,
 ): void {
   // The in-cluster database is a pod of this namespace (allow-same-namespace); a managed one is
@@ -370,6 +374,7 @@ function networkPolicies(
         policyTypes: ["Egress"],
         egress: [dnsEgress, { to: [namespaceNamed(["istio-system"])], ports: tcpPorts(15012) }, ...database],
       },
+      ...(scrapedBy ? { "allow-metrics-scrapes": sidecarScrapes(scrapedBy) } : {}),
     },
     opts,
   );

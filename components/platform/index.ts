@@ -13,7 +13,7 @@ import type { ClusterHandle } from "../cluster";
 import type { ChartSource } from "../shared/charts";
 import { ImageSignatures, includeLabel, type ImageSignaturesArgs } from "../image-signatures";
 import { ingressNamespace, Mesh, type MeshArgs } from "../mesh";
-import { Monitoring, type MonitoringArgs } from "../monitoring";
+import { Monitoring, monitoringNamespace, type MonitoringArgs } from "../monitoring";
 import { NeuVector, neuvectorNamespace, type NeuVectorArgs } from "../neuvector";
 import { RuntimeSecurity, falcoNamespace, type RuntimeSecurityArgs } from "../runtime-security";
 import { Scanning, type ScanningArgs } from "../scanning";
@@ -145,7 +145,13 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
       }
       new Keycloak(
         "keycloak",
-        { ...args.identityProvider, cluster: args.cluster, secrets, meshReady: mesh.ready },
+        {
+          ...args.identityProvider,
+          cluster: args.cluster,
+          secrets,
+          meshReady: mesh.ready,
+          ...(args.monitoring ? { scrapedBy: monitoringNamespace } : {}),
+        },
         { parent: this },
       );
     }
@@ -191,6 +197,7 @@ export class ZeroTrustPlatform extends pulumi.ComponentResource {
             quota: tenant.quota,
             inboundPeers: tenant.allowedPeers,
             outboundPeers: outbound.get(tenant.name) ?? [],
+            ...(args.monitoring ? { scrapedBy: monitoringNamespace } : {}),
             namespaceLabels: args.signatures ? includeLabel : {},
             ...(secrets
               ? {

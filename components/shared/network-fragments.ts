@@ -52,3 +52,20 @@ export const dnsEgress: Rule = { to: [kubeDns], ports: dnsPorts };
 export function apiServerAndHttpsEgress(...extraPorts: number[]): Rule {
   return { ports: tcpPorts(443, 6443, ...extraPorts) };
 }
+
+/** The sidecar's Envoy metrics port, scraped by the PodMonitor `istio-proxies` (port http-envoy-prom). */
+export const envoyMetricsPort = 15090;
+
+/**
+ * Prometheus in `monitoringNamespace` scrapes the sidecars' Envoy metrics. Only the port, only from
+ * that namespace. The sidecar does not capture inbound 15090 (istio-iptables excludes 15090, 15021
+ * and 15020 from inbound redirection), so no AuthorizationPolicy is involved: NetworkPolicy is the
+ * one enforcement point for this flow.
+ */
+export function sidecarScrapes(monitoringNamespace: string): PolicySpec {
+  return {
+    podSelector: allPods,
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [namespaceNamed([monitoringNamespace])], ports: tcpPorts(envoyMetricsPort) }],
+  };
+}

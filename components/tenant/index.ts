@@ -36,6 +36,8 @@ export interface TenantNamespaceArgs {
   readonly inboundPeers?: readonly string[];
   /** Namespaces this tenant may call (those that declared it as a peer). */
   readonly outboundPeers?: readonly string[];
+  /** Prometheus's namespace, when monitoring is on: it may scrape the tenant's sidecars. */
+  readonly scrapedBy?: string;
   /** Labels other platform components need on the namespace (signature verification, mesh). */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** Mesh membership, when the mesh add-on is on: the tenant's external hosts. */
@@ -91,6 +93,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       outboundPeers: args.outboundPeers ?? [],
       mesh: args.mesh !== undefined,
       ingress: args.mesh?.ingress !== undefined,
+      ...(args.scrapedBy ? { scrapedBy: args.scrapedBy } : {}),
     });
     for (const [policyName, spec] of Object.entries(policies)) {
       new k8s.networking.v1.NetworkPolicy(

@@ -13,6 +13,7 @@ import {
   dnsEgress,
   namespaceNamed,
   sameNamespace,
+  sidecarScrapes,
   tcpPorts,
 } from "../shared/network-fragments";
 import { egressListenerPorts } from "../mesh/gateway-services";
@@ -26,6 +27,8 @@ export interface TenantNetworkFlows {
   readonly mesh?: boolean;
   /** The tenant declared an ingress route: the ingress gateway may call in. */
   readonly ingress?: boolean;
+  /** Prometheus's namespace, when monitoring is on: it scrapes the sidecars (mesh only). */
+  readonly scrapedBy?: string;
 }
 
 export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string, PolicySpec> {
@@ -63,6 +66,7 @@ export function tenantNetworkPolicies(flows: TenantNetworkFlows): Record<string,
       egress: [{ to: [namespaceNamed(flows.outboundPeers)] }],
     };
   }
+  if (flows.mesh && flows.scrapedBy) policies["allow-metrics-scrapes"] = sidecarScrapes(flows.scrapedBy);
   if (flows.ingress) {
     policies["allow-from-ingress-gateway"] = {
       podSelector: allPods,

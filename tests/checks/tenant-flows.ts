@@ -21,10 +21,16 @@ export const istioTypes = {
 export type FlowDeclarations = {
   readonly tenants: readonly Pick<TenantConfig, "name" | "allowedPeers" | "egressHosts" | "ingress">[];
   readonly meshEnabled: boolean;
+  /** Prometheus's namespace when monitoring is on: a declared platform caller of every sidecar. */
+  readonly scrapedBy?: string;
 };
 
 export function flowDeclarations(config: PlatformConfig): FlowDeclarations {
-  return { tenants: config.tenants, meshEnabled: config.addons.mesh.enabled };
+  return {
+    tenants: config.tenants,
+    meshEnabled: config.addons.mesh.enabled,
+    ...(config.addons.monitoring.enabled ? { scrapedBy: "monitoring" } : {}),
+  };
 }
 
 const ingressNamespace = "istio-ingress";
@@ -49,13 +55,16 @@ export function checkTenantFlows(graph: ResourceGraph, declared: FlowDeclaration
     const objects = byNamespace(tenant.name);
     const viaGateway = tenant.ingress !== undefined && declared.meshEnabled ? [ingressNamespace] : [];
     const callers = [tenant.name, ...tenant.allowedPeers, ...viaGateway];
+    // The scrape opens only the sidecar's metrics port, which the sidecar does not capture, so it is
+    // a NetworkPolicy caller and never a mesh one.
+    const scrapers = declared.meshEnabled && declared.scrapedBy ? [declared.scrapedBy] : [];
     const callees = [...(callersOf.get(tenant.name) ?? [])];
     const mesh = declared.meshEnabled ? meshInfrastructure : [];
     problems.push(
       ...compare(
         `${tenant.name}: ingress NetworkPolicies admit`,
         networkPolicyNamespaces(objects(k8sTypes.networkPolicy), "ingress", tenant.name),
-        callers,
+        [...callers, ...scrapers],
       ),
       ...compare(
         `${tenant.name}: egress NetworkPolicies reach`,
