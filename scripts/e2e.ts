@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     run(["config", "set", "--path", "zt-blueprint:tenants[3].egressHosts[0]", "api.billing.example.com"]);
     timed("up (added tenant)", () => run(["up", "--yes", "--skip-preview", "--stack", stack]));
     const namespaces = plane.kubectl(["get", "namespaces", "-o", "name"]);
-    if (!namespaces.includes("namespace/payments"))
+    if (!namespaces.includes("namespace/billing"))
       throw new Error("the added tenant's namespace was not created");
     step("pulumi destroy");
     timed("destroy", () => run(["destroy", "--yes", "--stack", stack]));
