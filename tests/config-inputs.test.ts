@@ -40,7 +40,15 @@ const tenantNamed = (name: string): Config => ({ ...valid, tenants: [{ name, idp
 
 const routes = (idpHost: string, ...hosts: string[]): Config => ({
   ...valid,
-  addons: { admission: signed, ...sinks, identityProvider: { ...idp, hostname: idpHost } },
+  addons: {
+    admission: signed,
+    ...sinks,
+    identityProvider: {
+      ...idp,
+      hostname: idpHost,
+      publicIssuer: { dnsName: idpHost, certificate: "public-ca" },
+    },
+  },
   tenants: hosts.map((host, i) => ({
     name: `t${i}`,
     idpGroup: `team-${i}`,

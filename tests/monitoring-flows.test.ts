@@ -12,6 +12,7 @@ import { envoyMetricsPort } from "../components/shared/network-fragments";
 import { securityAlertRules } from "../components/monitoring/rules";
 import { receiversFor, type Route } from "./checks/alertmanager-routing";
 import { networkPolicyRefusal, type Pod } from "./checks/flow-paths";
+import { checkDefaultDenyNetwork } from "./checks/tenant";
 import { editInputs } from "./fixtures";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
@@ -114,6 +115,32 @@ describe("monitoring flows", () => {
       assert.match(
         networkPolicyRefusal(graph, prometheus, pod, envoyMetricsPort).join(),
         /refuses port 15090/,
+      );
+    },
+  );
+
+  proves(
+    ["C-TEN-2"],
+    "a scrape rule that opens more than the metrics port to monitoring is an undeclared flow",
+    async () => {
+      const flows = new Map([
+        ["analytics", ["payments"]],
+        ["payments", ["storefront", "analytics"]],
+        ["storefront", ["payments", "istio-ingress"]],
+      ]);
+      assert.deepEqual(checkDefaultDenyNetwork(await stackGraph("local"), flows), []);
+      const widened = await stackGraph("local", {
+        transformations: [
+          editInputs("kubernetes:networking.k8s.io/v1:NetworkPolicy", (props) => {
+            if ((props["metadata"] as { name?: string }).name !== "allow-metrics-scrapes") return;
+            const rule = (props["spec"] as { ingress: { ports: unknown[] }[] }).ingress[0]!;
+            rule.ports.push({ protocol: "TCP", port: 8080 });
+          }),
+        ],
+      });
+      assert.match(
+        checkDefaultDenyNetwork(widened, flows).join(),
+        /allow-metrics-scrapes allows undeclared peer namespace monitoring/,
       );
     },
   );

@@ -92,7 +92,7 @@ describe("offline render", () => {
     assert.equal(docs.length, result.manifests);
     assert.equal(docs[0]?.kind, "Namespace", "namespaces come first so kubectl apply works in file order");
     const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
-    assert.match(summary, /\| C-TEN-2 \| Default-deny network \| yes \| 14 \| (\d+|not yet) \|/);
+    assert.match(summary, /\| C-TEN-2 \| Default-deny network \| yes \| 17 \| (\d+|not yet) \|/);
     // The test column counts proving tests from the last `npm test` run, or says "not yet".
     assert.match(summary, /\| C-ID-2 \| MFA for every human \| yes \| [1-9]\d* \| (\d+|not yet) \|/);
   });

@@ -3,6 +3,8 @@
  * (empty = the control is on). Tests run them on the real graph, and again on a graph where a
  * stack transformation switched the control off, to prove the check can fail.
  */
+import { monitoringNamespace } from "../../components/monitoring";
+import { envoyMetricsPort } from "../../components/shared/network-fragments";
 import { at, type CapturedResource, type ResourceGraph } from "../harness/graph";
 
 export const types = {
@@ -17,7 +19,11 @@ export const types = {
 } as const;
 
 type NetworkPolicyPeer = { namespaceSelector?: unknown; podSelector?: unknown; ipBlock?: unknown };
-type NetworkPolicyRule = { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: unknown[] };
+type NetworkPolicyRule = {
+  from?: NetworkPolicyPeer[];
+  to?: NetworkPolicyPeer[];
+  ports?: { port?: unknown }[];
+};
 
 export function tenantNamespaces(graph: ResourceGraph): string[] {
   return graph
@@ -80,8 +86,17 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
       problems.push(`namespace ${namespace}: no default-deny NetworkPolicy for Ingress and Egress`);
     for (const policy of policies) {
       const spec = policy.inputs["spec"] as { ingress?: NetworkPolicyRule[]; egress?: NetworkPolicyRule[] };
-      const rules = [...(spec.ingress ?? []).map((r) => r.from), ...(spec.egress ?? []).map((r) => r.to)];
-      for (const peers of rules) {
+      const rules = [
+        ...(spec.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports, inbound: true })),
+        ...(spec.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports, inbound: false })),
+      ];
+      for (const { peers, ports, inbound } of rules) {
+        // Prometheus may read the sidecars' metrics port, and nothing else of the tenant.
+        const scrapeOnly =
+          inbound &&
+          ports !== undefined &&
+          ports.length > 0 &&
+          ports.every((p) => p.port === envoyMetricsPort);
         if (!peers || peers.length === 0) {
           problems.push(`namespace ${namespace}: ${policy.name} has a rule open to every source/destination`);
           continue;
@@ -96,7 +111,8 @@ export function checkDefaultDenyNetwork(graph: ResourceGraph, declared: Map<stri
           }
           for (const name of names ?? []) {
             const allowed = declared.get(namespace) ?? [];
-            if (!platformInfrastructure.includes(name) && !allowed.includes(name)) {
+            const scraper = name === monitoringNamespace && scrapeOnly;
+            if (!platformInfrastructure.includes(name) && !allowed.includes(name) && !scraper) {
               problems.push(
                 `namespace ${namespace}: ${policy.name} allows undeclared peer namespace ${name}`,
               );
