@@ -170,7 +170,14 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         kind: "Password",
         metadata,
         // Letters and digits only: the values go into JDBC settings and env without quoting.
-        spec: { length: 32, digits: 8, symbols: 0, allowRepeat: true, secretKeys: [...args.keys] },
+        spec: {
+          length: 32,
+          digits: 8,
+          symbols: 0,
+          noUpper: false,
+          allowRepeat: true,
+          secretKeys: [...args.keys],
+        },
       },
       { ...opts, dependsOn: [this.ready] },
     );
