@@ -17,7 +17,7 @@ import { upstream, engineTools, type UpstreamRelease } from "../components/versi
 import { localChartDir } from "../components/shared/charts";
 import { engineCommands, engineToolDir } from "./engine/tools";
 import { startControlPlane, type ControlPlane } from "./engine/control-plane";
-import { preparedChartDir, preparedNearestChartDir } from "./verify/upstream";
+import { moduleDir, preparedChartDir, preparedNearestChartDir } from "./verify/upstream";
 
 const stack = "e2e";
 const timings: Record<string, number> = {};
@@ -156,6 +156,12 @@ async function main(): Promise<void> {
   try {
     // No provisioner on simulated nodes: the in-cluster Postgres claims this volume.
     plane.kubectl(["apply", "-f", writeVolume(work)]);
+    // External Secrets' chart in its source module has no CRD templates: its release packaging
+    // generates them from deploy/crds/bundle.yaml (the chart's templates/crds/README.md). The e2e
+    // applies that bundle, the same CRDs the released chart carries, before `up`.
+    const esoCrds = path.join(moduleDir(upstream.externalSecrets), upstream.externalSecrets.crds[0]);
+    plane.kubectl(["apply", "--server-side", "-f", esoCrds]);
+    console.log(`applied External Secrets' CRDs from ${esoCrds} (stands in for the chart's packaged CRDs)`);
     const project = projectFolder(path.join(work, "project"));
     const charts = chartFolder(path.join(work, "charts"));
     const binDirs = (["pulumi", "language-nodejs", "kubernetes-provider"] as const).map((t) =>

@@ -110,7 +110,8 @@ function kwokStages(kwokModuleDir: string): string[] {
   const stage = (p: string) => path.join(kwokModuleDir, "kustomize", "stage", p);
   return [
     stage("node/fast/node-initialize.yaml"),
-    stage("node/heartbeat/node-heartbeat.yaml"),
+    // Renews each node's Lease too, so the node-lifecycle controller never marks a node unreachable.
+    stage("node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"),
     stage("pod/fast/pod-ready.yaml"),
     stage("pod/fast/pod-complete.yaml"),
     stage("pod/fast/pod-delete.yaml"),
@@ -214,7 +215,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       "--root-ca-file=ca.crt",
       "--use-service-account-credentials",
       "--leader-elect=false",
-      "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route",
     ]);
     startProcess("kube-scheduler", [
       `--kubeconfig=${kubeconfig}`,
