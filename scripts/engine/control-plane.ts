@@ -215,6 +215,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       "--root-ca-file=ca.crt",
       "--use-service-account-credentials",
       "--leader-elect=false",
+      // No cloud and no real kubelets: nothing to allocate node CIDRs, routes or load balancers
+      // for, and node health is kwok's simulation (its stage renews node leases).
+      "--controllers=*,-node-ipam-controller,-node-route-controller,-service-lb-controller,-cloud-node-lifecycle-controller,-node-lifecycle-controller",
     ]);
     startProcess("kube-scheduler", [
       `--kubeconfig=${kubeconfig}`,
@@ -234,6 +237,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       fs.writeFileSync(path.join(dir, `node-${i}.json`), JSON.stringify(node));
       kubectl(["apply", "-f", path.join(dir, `node-${i}.json`)]);
     }
+    // The API server taints every new node not-ready (TaintNodesByCondition); the node-lifecycle
+    // controller, off here, would lift it once kwok reports the node Ready. Lift it directly.
+    kubectl(["taint", "nodes", "--all", "node.kubernetes.io/not-ready:NoSchedule-"]);
     return { kubeconfig, server, logsDir, kubectl, stop };
   } catch (err) {
     await stop();
