@@ -567,7 +567,7 @@ const addons = z.strictObject({
         .optional()
         .meta({
           description:
-            "Generation of Keycloak's generated admin and database passwords: increase it to rotate both (they reach the vault and the database through write-only inputs).",
+            "Generation of a managed database's password (staging, prod): increase it to rotate it (it reaches the vault and the server through write-only inputs). The admin password, and an in-cluster database's, are generated in the cluster once; delete their Secret to have a new one made.",
           controls: ["C-SEC-4"],
         }),
       publicIssuer: z

@@ -135,7 +135,12 @@ function policyPackUnderEngine(
 
 const tail = (text: string) => text.trim().split("\n").slice(-40).join("\n");
 
-/** Everything the program labels as its own, namespaced or not, still in the API server. */
+/**
+ * Everything the program or its Helm releases created, namespaced or not, still in the API server:
+ * objects labelled managed-by zt-blueprint (ours) or Helm (the charts'). CRDs are left out: Helm
+ * never deletes a chart's CRDs on uninstall (helm.sh/docs/chart_best_practices/custom_resource_definitions),
+ * and External Secrets' were applied by the e2e itself. Objects of deleted namespaces go with them.
+ */
 function leftovers(plane: ControlPlane): string[] {
   const kinds = plane
     .kubectl(["api-resources", "--verbs=list", "-o", "name"])
@@ -147,12 +152,15 @@ function leftovers(plane: ControlPlane): string[] {
     kinds.join(","),
     "-A",
     "-l",
-    "app.kubernetes.io/managed-by=zt-blueprint",
+    "app.kubernetes.io/managed-by in (zt-blueprint,Helm)",
     "-o",
     "name",
     "--ignore-not-found",
   ]);
-  return out.trim().split("\n").filter(Boolean);
+  return out
+    .trim()
+    .split("\n")
+    .filter((name) => name && !name.startsWith("customresourcedefinition.apiextensions.k8s.io/"));
 }
 
 async function main(): Promise<void> {
@@ -183,6 +191,13 @@ async function main(): Promise<void> {
     nodes: 3,
   });
   let failed = false;
+  // A CI timeout or Ctrl-C must not leave etcd, the API server or kwok running.
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`${signal}: stopping the control plane`);
+    void plane.stop().finally(() => process.exit(1));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
     // No provisioner on simulated nodes: the in-cluster Postgres claims this volume.
     plane.kubectl(["apply", "-f", writeVolume(work)]);

@@ -159,12 +159,18 @@ describe("monitoring flows", () => {
 
   proves(
     ["C-RT-3"],
-    "with every alert routed to the security sink, the chart's alerts page security (the check fails)",
-    () => {
-      const old: Route = { receiver: "security-webhook" };
-      assert.deepEqual(receiversFor(old, { alertname: "KubePodCrashLooping", severity: "warning" }), [
-        "security-webhook",
-      ]);
+    "with the root route sending to the security sink, the chart's alerts page security (the check fails)",
+    async () => {
+      const everything = editInputs("kubernetes:helm.sh/v3:Release", (props) => {
+        if (props["chart"] !== "kube-prometheus-stack") return;
+        const values = props["values"] as { alertmanager: { config: { route: Route } } };
+        values.alertmanager.config.route = { receiver: "security-webhook" };
+      });
+      const graph = await stackGraph("aws-prod", { transformations: [everything] });
+      assert.deepEqual(
+        receiversFor(route(graph), { alertname: "KubePodCrashLooping", severity: "warning" }),
+        ["security-webhook"],
+      );
     },
   );
 

@@ -148,7 +148,8 @@ export class ExternalSecrets extends pulumi.ComponentResource {
    * A Secret of random values made in the cluster by External Secrets' Password generator (one
    * unique value per key): the values never pass through the program, the Pulumi state or a vault
    * (C-SEC-4). A generator makes a new value on every sync, so the Secret is created once and
-   * never refreshed (`refreshPolicy: CreatedOnce`); deleting it makes a new one. Upstream:
+   * never refreshed (`refreshPolicy: CreatedOnce`) and outlives its ExternalSecret; deleting the
+   * Secret makes a new one. Upstream:
    * external-secrets v1.3.2 docs/api/generator/password.md and the ExternalSecret CRD's
    * spec.refreshPolicy.
    */
@@ -189,7 +190,10 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         metadata,
         spec: {
           refreshPolicy: "CreatedOnce",
-          target: { name: args.secretName, creationPolicy: "Owner" },
+          // Not owned by the ExternalSecret: if Pulumi ever replaces it, the Secret and the value a
+          // database was initialised with survive (the new ExternalSecret finds it and keeps it).
+          // Deleting the namespace deletes it.
+          target: { name: args.secretName, creationPolicy: "Orphan" },
           dataFrom: [
             {
               sourceRef: {

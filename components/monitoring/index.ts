@@ -210,8 +210,9 @@ export function monitoringValues(
     prometheus: {
       prometheusSpec: {
         retention: `${args.retentionDays}d`,
-        // What is retained must survive a restart: a volume of the cluster's default (encrypted)
-        // StorageClass, and a size cap below it so a full disk drops the oldest data, not the newest.
+        // What is retained must survive a restart: a volume of the cluster's default StorageClass
+        // (on EKS the CMK-encrypted gp3-encrypted class), and a size cap below it so a full disk
+        // drops the oldest data, not the newest.
         retentionSize: `${Math.floor(volumeGiB * 0.85)}GB`,
         storageSpec: {
           volumeClaimTemplate: {

@@ -58,14 +58,22 @@ export const envoyMetricsPort = 15090;
 
 /**
  * Prometheus in `monitoringNamespace` scrapes the sidecars' Envoy metrics. Only the port, only from
- * that namespace. The sidecar does not capture inbound 15090 (istio-iptables excludes 15090, 15021
+ * Prometheus's pods in that namespace. The sidecar does not capture inbound 15090 (istio-iptables excludes 15090, 15021
  * and 15020 from inbound redirection), so no AuthorizationPolicy is involved: NetworkPolicy is the
  * one enforcement point for this flow.
  */
+export const prometheusPodLabels = { "app.kubernetes.io/name": "prometheus" } as const;
+
 export function sidecarScrapes(monitoringNamespace: string): PolicySpec {
   return {
     podSelector: allPods,
     policyTypes: ["Ingress"],
-    ingress: [{ from: [namespaceNamed([monitoringNamespace])], ports: tcpPorts(envoyMetricsPort) }],
+    ingress: [
+      {
+        // The Prometheus operator labels every Prometheus pod it runs app.kubernetes.io/name=prometheus.
+        from: [{ ...namespaceNamed([monitoringNamespace]), podSelector: { matchLabels: prometheusPodLabels } }],
+        ports: tcpPorts(envoyMetricsPort),
+      },
+    ],
   };
 }

@@ -132,9 +132,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const logsDir = path.join(dir, "logs");
   fs.mkdirSync(logsDir, { recursive: true });
   const children: { name: string; child: ChildProcess }[] = [];
+  const failures: string[] = [];
+  const assertRunning = () => {
+    if (failures.length > 0) throw new Error(`control plane failed to start: ${failures.join("; ")}`);
+    const exited = children.filter((c) => c.child.exitCode !== null);
+    if (exited.length > 0) {
+      throw new Error(`exited during start-up: ${exited.map((c) => c.name).join(", ")}; see ${logsDir}`);
+    }
+  };
   const startProcess = (name: string, args: string[]) => {
     const out = fs.openSync(path.join(logsDir, `${name}.log`), "w");
     const child = spawn(commands[name]!, args, { stdio: ["ignore", out, out], cwd: dir });
+    // A binary that cannot start (missing, not executable) is a start-up failure, not an
+    // uncaught exception that would skip stopping what already runs.
+    child.on("error", (err) => failures.push(`${name}: ${err.message}`));
     children.push({ name, child });
     return child;
   };
@@ -201,6 +212,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       } catch {
         // not up yet
       }
+      assertRunning();
       if (Date.now() - started > 90_000) throw new Error(`kube-apiserver not ready in 90 s; see ${logsDir}`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -237,6 +249,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       fs.writeFileSync(path.join(dir, `node-${i}.json`), JSON.stringify(node));
       kubectl(["apply", "-f", path.join(dir, `node-${i}.json`)]);
     }
+    assertRunning();
     // The API server taints every new node not-ready (TaintNodesByCondition); the node-lifecycle
     // controller, off here, would lift it once kwok reports the node Ready. Lift it directly.
     kubectl(["taint", "nodes", "--all", "node.kubernetes.io/not-ready:NoSchedule-"]);
