@@ -71,7 +71,9 @@ export function sidecarScrapes(monitoringNamespace: string): PolicySpec {
     ingress: [
       {
         // The Prometheus operator labels every Prometheus pod it runs app.kubernetes.io/name=prometheus.
-        from: [{ ...namespaceNamed([monitoringNamespace]), podSelector: { matchLabels: prometheusPodLabels } }],
+        from: [
+          { ...namespaceNamed([monitoringNamespace]), podSelector: { matchLabels: prometheusPodLabels } },
+        ],
         ports: tcpPorts(envoyMetricsPort),
       },
     ],
