@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { at, type ResourceGraph } from "./harness/graph";
 import { proves } from "./harness/proves";
 import { listStacks, resolvedStackConfig, stackGraph } from "./harness/run";
-import { connectionRefusals, podOf, type External } from "./checks/flow-paths";
+import { authorizationRefusal, connectionRefusals, podOf, type External } from "./checks/flow-paths";
 import { editInputs } from "./fixtures";
 
 const graph = (stack: string, ...transformations: pulumi.ResourceTransformation[]) =>
@@ -164,6 +164,28 @@ describe("keycloak's flows", () => {
       // Only Keycloak's identity is admitted on the JGroups ports.
       const realmJob = { namespace: "tenant-x", labels: replica.labels, serviceAccount: "keycloak" };
       assert.ok(connectionRefusals(await graph("aws-prod"), realmJob, replica, 7800).length > 0);
+    },
+  );
+
+  proves(
+    ["C-ID-1", "C-MESH-2"],
+    "inside the keycloak namespace only Keycloak's own identity reaches the JGroups ports",
+    async () => {
+      const g = await graph("aws-staging");
+      const replica = podOf(g, "keycloak", "keycloak");
+      const realmJob = { namespace: "keycloak", labels: { job: "realm" }, serviceAccount: "keycloak-realm" };
+      for (const port of [7800, 57800]) {
+        assert.deepEqual(authorizationRefusal(g, replica, replica, port), [], String(port));
+        assert.ok(authorizationRefusal(g, realmJob, replica, port).length > 0, `realm job on ${port}`);
+      }
+      // The realm job still reaches Keycloak's HTTP port through the same-namespace policy.
+      assert.deepEqual(authorizationRefusal(g, realmJob, replica, 8080), []);
+      // Switched off: without the cluster policy even Keycloak's own identity is refused there.
+      const broken = await graph(
+        "aws-staging",
+        without("kubernetes:security.istio.io/v1:AuthorizationPolicy", "allow-keycloak-cluster"),
+      );
+      assert.ok(authorizationRefusal(broken, replica, replica, 7800).length > 0);
     },
   );
 });

@@ -8,6 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { allowSameNamespace, istioRootNamespace } from "../mesh/policies";
+import { jgroupsPorts } from "./clustering";
 import { ingressGatewayPrincipal, publicGateway } from "../tenant/mesh";
 
 export const publicPathPrefixes = ["/realms/", "/resources/"] as const;
@@ -46,7 +47,11 @@ export function keycloakMeshObjects(namespace: string, hostname: string, service
         ],
       },
     },
-    allowSameNamespace(namespace),
+    // JGroups ports only from Keycloak's own identity (clustering.ts), not from the realm job or Postgres.
+    allowSameNamespace(
+      namespace,
+      jgroupsPorts.map(({ port }) => port),
+    ),
     {
       apiVersion: "networking.istio.io/v1",
       kind: "Sidecar",

@@ -23,13 +23,18 @@ export function allowNothing() {
   };
 }
 
-/** Lets every workload of a namespace call every other one (mTLS identities of that namespace). */
-export function allowSameNamespace(namespace: string) {
+/**
+ * Lets every workload of a namespace call every other one (mTLS identities of that namespace),
+ * except on `exceptPorts`, which a narrower policy of the namespace admits by identity
+ * (Istio Operation.notPorts).
+ */
+export function allowSameNamespace(namespace: string, exceptPorts: readonly number[] = []) {
+  const to = exceptPorts.length > 0 ? { to: [{ operation: { notPorts: exceptPorts.map(String) } }] } : {};
   return {
     apiVersion: "security.istio.io/v1",
     kind: "AuthorizationPolicy",
     metadata: { name: "allow-same-namespace", namespace },
-    spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces: [namespace] } }] }] },
+    spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces: [namespace] } }], ...to }] },
   };
 }
 

@@ -161,7 +161,15 @@ export function networkPolicyRefusal(
 
 type AuthzRule = {
   from?: { source?: { principals?: string[]; namespaces?: string[] } }[];
-  to?: { operation?: { ports?: string[]; paths?: string[]; methods?: string[]; hosts?: string[] } }[];
+  to?: {
+    operation?: {
+      ports?: string[];
+      notPorts?: string[];
+      paths?: string[];
+      methods?: string[];
+      hosts?: string[];
+    };
+  }[];
   when?: unknown[];
 };
 const wildcard = (pattern: string, value: string) =>
@@ -185,7 +193,9 @@ function tcpRuleMatches(rule: AuthzRule, from: Pod, port: number, action: string
     rule.to.some(({ operation = {} }) => {
       // HTTP-only fields on TCP: an ALLOW rule never matches, a DENY rule matches without them.
       if ((operation.paths || operation.methods || operation.hosts) && action === "ALLOW") return false;
-      return !operation.ports || operation.ports.includes(String(port));
+      // ports and notPorts are ANDed: listed (when set) and not excluded (Istio Operation).
+      const listed = !operation.ports || operation.ports.includes(String(port));
+      return listed && !(operation.notPorts ?? []).includes(String(port));
     });
   return sourceOk && operationOk;
 }
