@@ -193,7 +193,7 @@ const addons = z.strictObject({
         .array(dnsName("api.example.com"))
         .optional()
         .meta({
-          description: "External hosts every workload may reach (platform-wide ServiceEntries).",
+          description: "External hosts every tenant may reach through the egress gateway (platform-wide ServiceEntries).",
           controls: ["C-MESH-3"],
         }),
       rootCa: z

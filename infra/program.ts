@@ -3,7 +3,6 @@
  * platform, export outputs. All logic lives in components; this file only wires them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { keycloakNamespace } from "../components/identity";
 import { kubeloginUser } from "../components/identity/kubectl-login";
 import { ZeroTrustPlatform } from "../components/platform";
 import { createCluster } from "./cluster";
@@ -54,14 +53,13 @@ export async function runProgram(): Promise<Record<string, unknown>> {
             rootCa: config.addons.mesh.rootCa,
             egressHosts: config.addons.mesh.egressHosts,
             // Who may send each external host's traffic through the egress gateway: the tenant that
-            // declared it, or, for a platform-wide host, every namespace in the mesh.
+            // declared it, or, for a platform-wide host, every tenant. Not Keycloak: its Sidecar and
+            // NetworkPolicy reach only its namespace, istiod and its database, so a grant at the
+            // gateway would admit a path that does not exist (least privilege).
             egressDeclarations: [
               ...config.addons.mesh.egressHosts.map((host) => ({
                 host,
-                namespaces: [
-                  ...config.tenants.map((t) => t.name),
-                  ...(config.addons.identityProvider.enabled ? [keycloakNamespace] : []),
-                ],
+                namespaces: config.tenants.map((t) => t.name),
               })),
               ...config.tenants.flatMap((t) => t.egressHosts.map((host) => ({ host, namespaces: [t.name] }))),
             ],
