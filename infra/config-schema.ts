@@ -193,7 +193,8 @@ const addons = z.strictObject({
         .array(dnsName("api.example.com"))
         .optional()
         .meta({
-          description: "External hosts every tenant may reach through the egress gateway (platform-wide ServiceEntries).",
+          description:
+            "External hosts every tenant may reach through the egress gateway (platform-wide ServiceEntries).",
           controls: ["C-MESH-3"],
         }),
       rootCa: z
