@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { localChartDir, type PinnedChart } from "../components/shared/charts";
-import { upstream } from "../components/versions";
+import { upstream, type UpstreamRelease } from "../components/versions";
 import type { ConfigProblem } from "./config-rules";
 
 /** What chartsInUse needs to know about the stack: which add-ons register a release. */
@@ -24,7 +24,7 @@ export interface ChartUsers {
 }
 
 /** Every pinned chart the stack's enabled add-ons install (each once). */
-export function chartsInUse(users: ChartUsers): readonly PinnedChart[] {
+export function chartsInUse(users: ChartUsers): readonly UpstreamRelease[] {
   return [
     ...(users.mesh ? [upstream.istioBase, upstream.istioCni, upstream.istio, upstream.istioGateway] : []),
     ...(users.admission ? [upstream.gatekeeper] : []),

@@ -13,11 +13,12 @@ import * as path from "node:path";
 import { chartsInUse } from "../infra/charts";
 import { chartUsers } from "../infra/config";
 import { resolvedStackConfig, repoRoot } from "../tests/harness/run";
-import { upstream, engineTools, type UpstreamRelease } from "../components/versions";
+import { upstream, engineTools } from "../components/versions";
 import { localChartDir } from "../components/shared/charts";
 import { engineCommands, engineToolDir } from "./engine/tools";
 import { startControlPlane, type ControlPlane } from "./engine/control-plane";
-import { moduleDir, preparedChartDir, preparedNearestChartDir } from "./verify/upstream";
+import { chartSource } from "./verify/helm";
+import { moduleDir } from "./verify/upstream";
 
 const stack = "e2e";
 const timings: Record<string, number> = {};
@@ -39,22 +40,14 @@ function timed<T>(label: string, fn: () => T): T {
 /** The charts the e2e stack installs, as a local chart folder of links into the tools cache. */
 function chartFolder(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  const charts = chartsInUse(chartUsers(resolvedStackConfig(stack)));
-  const byChart = new Map<string, UpstreamRelease>(Object.values(upstream).map((u) => [u.chart, u]));
-  for (const chart of charts) {
-    const pinned = byChart.get(chart.chart)!;
-    const source =
-      typeof pinned.chartDir === "string"
-        ? preparedChartDir(pinned)
-        : pinned.nearestChart
-          ? preparedNearestChartDir(pinned, pinned.nearestChart)
-          : undefined;
-    if (!source || !fs.existsSync(path.join(source, "Chart.yaml"))) {
+  for (const chart of chartsInUse(chartUsers(resolvedStackConfig(stack)))) {
+    const source = chartSource(`${chart.chart} ${chart.chartVersion}`, chart);
+    if ("unavailable" in source || !fs.existsSync(path.join(source.dir, "Chart.yaml"))) {
       throw new Error(
         `no offline chart for ${chart.chart} ${chart.chartVersion}; run npm run tools (or switch its add-on off in stacks/Pulumi.e2e.yaml)`,
       );
     }
-    fs.symlinkSync(source, localChartDir(dir, chart));
+    fs.symlinkSync(source.dir, localChartDir(dir, chart));
   }
   return dir;
 }

@@ -54,7 +54,8 @@ export const nearestChartCaveat =
 
 type ChartSource = { dir: string; note?: string } | { unavailable: string };
 
-function chartSource(label: string, pinned: UpstreamRelease): ChartSource {
+/** Where the offline copy of a pinned chart is: its own, or its declared nearest chart. */
+export function chartSource(label: string, pinned: UpstreamRelease): ChartSource {
   if (typeof pinned.chartDir === "string") return { dir: preparedChartDir(pinned) };
   const nearest = pinned.nearestChart;
   if (!nearest) return { unavailable: pinned.chartDir.unavailable };

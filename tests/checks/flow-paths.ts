@@ -19,6 +19,7 @@
  *   include that object's namespace. Anything else goes to the BlackHole cluster.
  */
 import { at, type CapturedResource, type ResourceGraph } from "../harness/graph";
+import { selectorMatches } from "./label-selector";
 
 export interface Pod {
   readonly namespace: string;
@@ -53,20 +54,6 @@ type NpRule = {
   from?: Peer[];
 };
 
-function selects(selector: Selector | undefined, labels: Readonly<Record<string, string>>): boolean {
-  if (!selector) return true;
-  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return (
-    byLabel &&
-    (selector.matchExpressions ?? []).every((e) => {
-      if (e.operator === "In") return (e.values ?? []).includes(labels[e.key] ?? "\u0000");
-      if (e.operator === "NotIn") return !(e.values ?? []).includes(labels[e.key] ?? "\u0000");
-      if (e.operator === "Exists") return e.key in labels;
-      throw new Error(`selector operator ${e.operator} is not modelled`);
-    })
-  );
-}
-
 const namespaceLabels = (ns: string) => ({ "kubernetes.io/metadata.name": ns });
 const inNamespace = (graph: ResourceGraph, type: string, ns: string) =>
   graph.ofType(type).filter((r) => at(r.inputs, "metadata.namespace") === ns);
@@ -96,9 +83,9 @@ function portMatches(rule: NpRule, port: number): boolean {
 function podPeerMatches(peer: Peer, policyNamespace: string, other: Pod): boolean {
   if (peer.ipBlock) return false; // pod addresses are not modelled; ours never name pods by IP
   const namespaceOk = peer.namespaceSelector
-    ? selects(peer.namespaceSelector, namespaceLabels(other.namespace))
+    ? selectorMatches(peer.namespaceSelector, namespaceLabels(other.namespace))
     : other.namespace === policyNamespace;
-  return namespaceOk && selects(peer.podSelector, other.labels);
+  return namespaceOk && selectorMatches(peer.podSelector, other.labels);
 }
 
 /** Every address the server may have lies in some ipBlock of the rule (peers are ORed). */
@@ -126,7 +113,7 @@ function networkDirection(
 ): string | undefined {
   const policies = inNamespace(graph, types.networkPolicy, pod.namespace).filter(
     (p) =>
-      selects(at(p.inputs, "spec.podSelector") as Selector, pod.labels) &&
+      selectorMatches(at(p.inputs, "spec.podSelector") as Selector, pod.labels) &&
       ((at(p.inputs, "spec.policyTypes") ?? ["Ingress"]) as string[]).includes(direction),
   );
   if (policies.length === 0) return undefined;
@@ -205,7 +192,7 @@ export function authorizationRefusal(graph: ResourceGraph, from: Pod, to: Pod, p
     .flatMap((ns) => inNamespace(graph, types.authorizationPolicy, ns))
     .filter((p) => {
       const selector = at(p.inputs, "spec.selector") as Selector | undefined;
-      return !selector || selects(selector, to.labels);
+      return !selector || selectorMatches(selector, to.labels);
     });
   const rulesOf = (p: CapturedResource) => (at(p.inputs, "spec.rules") ?? []) as AuthzRule[];
   const action = (p: CapturedResource) => (at(p.inputs, "spec.action") as string | undefined) ?? "ALLOW";
@@ -272,7 +259,7 @@ export function meshRegistryRefusal(
     return (
       selector !== undefined &&
       Object.keys(selector).length > 0 &&
-      selects({ matchLabels: selector }, to.labels) &&
+      selectorMatches({ matchLabels: selector }, to.labels) &&
       ports.some((p) => p.port === port && (p.targetPort ?? p.port) === port) &&
       sidecarReaches(graph, from, to.namespace)
     );

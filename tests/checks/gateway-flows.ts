@@ -88,6 +88,21 @@ class Flow {
   }
 }
 
+type AuthorizationArgs = Parameters<typeof authorizationDecides>;
+
+/** The gateway's AuthorizationPolicies on a request: records the pass, or returns the block. */
+function gatewayAuthorization(
+  flow: Flow,
+  graph: ResourceGraph,
+  pod: AuthorizationArgs[1],
+  request: AuthorizationArgs[3],
+): FlowResult | undefined {
+  const authz = authorizationDecides(graph.ofType(types.authorizationPolicy), pod, rootNamespace, request);
+  if (!authz.allowed) return flow.block("AuthorizationPolicy", authz.reason, authz.status);
+  flow.pass(`AuthorizationPolicy ${authz.by}`);
+  return undefined;
+}
+
 /** Namespace labels as the API server keeps them: ours plus kubernetes.io/metadata.name. */
 function namespaceLabels(graph: ResourceGraph, name: string): Labels {
   const ns = graph.ofType(types.namespace).find((n) => at(n.inputs, "metadata.name") === name);
@@ -186,14 +201,8 @@ export function followPublicRequest(
     sni: host,
     ...(https ? { http: { host, path: "/", method: "GET" } } : {}),
   };
-  const authz = authorizationDecides(
-    graph.ofType(types.authorizationPolicy),
-    gateway.pod,
-    rootNamespace,
-    request,
-  );
-  if (!authz.allowed) return flow.block("AuthorizationPolicy", authz.reason, authz.status);
-  flow.pass(`AuthorizationPolicy ${authz.by}`);
+  const refused = gatewayAuthorization(flow, graph, gateway.pod, request);
+  if (refused) return refused;
   return flow.done();
 }
 
@@ -352,14 +361,8 @@ export function followEgressConnection(
     port: podPort,
     sni: hop.sni,
   };
-  const authz = authorizationDecides(
-    graph.ofType(types.authorizationPolicy),
-    gateway.pod,
-    rootNamespace,
-    request,
-  );
-  if (!authz.allowed) return flow.block("AuthorizationPolicy", authz.reason, authz.status);
-  flow.pass(`AuthorizationPolicy ${authz.by}`);
+  const refused = gatewayAuthorization(flow, graph, gateway.pod, request);
+  if (refused) return refused;
   const gatewayName = gatewayRef(
     String(at(bound.owner.inputs, "metadata.name")),
     String(at(bound.owner.inputs, "metadata.namespace")),

@@ -3,7 +3,7 @@
  * namespaceSelector sends to it. Modelled (small, from the upstream rules): matchLabels and
  * matchExpressions are ANDed; In needs the key with one of the values; NotIn matches when the key is
  * absent or its value is not listed; Exists / DoesNotExist test the key only; an empty selector
- * matches everything. Sources: kubernetes.io/docs/concepts/overview/working-with-objects/labels
+ * matches everything; an operator the API does not define is refused, not guessed. Sources: kubernetes.io/docs/concepts/overview/working-with-objects/labels
  * ("Set-based requirement"; "!" / notin also select objects without the key) and
  * k8s.io/apimachinery pkg/labels/selector.go Requirement.Matches.
  */
@@ -11,10 +11,18 @@ export interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;
   readonly matchExpressions?: readonly {
     readonly key: string;
-    readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+    readonly operator: string;
     readonly values?: readonly string[];
   }[];
 }
+
+/** Each operator, from whether the key is present and whether its value is listed. */
+const operators = {
+  In: (has: boolean, listed: boolean) => has && listed,
+  NotIn: (has: boolean, listed: boolean) => !has || !listed,
+  Exists: (has: boolean) => has,
+  DoesNotExist: (has: boolean) => !has,
+} as const;
 
 export function selectorMatches(
   selector: LabelSelector | undefined,
@@ -25,15 +33,9 @@ export function selectorMatches(
   }
   for (const { key, operator, values = [] } of selector?.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, key);
-    const ok =
-      operator === "In"
-        ? has && values.includes(labels[key]!)
-        : operator === "NotIn"
-          ? !has || !values.includes(labels[key]!)
-          : operator === "Exists"
-            ? has
-            : !has;
-    if (!ok) return false;
+    if (!(operator in operators)) throw new Error(`selector operator ${operator} is not modelled`);
+    if (!operators[operator as keyof typeof operators](has, has && values.includes(labels[key]!)))
+      return false;
   }
   return true;
 }

@@ -14,6 +14,7 @@
  * ORed. HTTP-only fields (hosts, paths, methods, requestPrincipals) never match a TCP connection.
  */
 import { at, type CapturedResource } from "../harness/graph";
+import { selectorMatches } from "./label-selector";
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -22,18 +23,7 @@ type Selector = { matchLabels?: Labels; matchExpressions?: Expression[] } | unde
 
 /** A label selector; `{}` (or absent, where the API means "all") selects everything. */
 export function selects(selector: Selector, labels: Labels): boolean {
-  for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  return (selector?.matchExpressions ?? []).every((e) => {
-    const has = e.key in labels;
-    const value = labels[e.key] ?? "";
-    if (e.operator === "In") return has && (e.values ?? []).includes(value);
-    if (e.operator === "NotIn") return !has || !(e.values ?? []).includes(value);
-    if (e.operator === "Exists") return has;
-    if (e.operator === "DoesNotExist") return !has;
-    return false;
-  });
+  return selectorMatches(selector, labels);
 }
 
 /** The far end of a connection, as NetworkPolicy sees it. */
