@@ -45,6 +45,20 @@ export const goTools = {
   },
 } as const satisfies Record<string, GoTool>;
 
+/**
+ * Small Go checkers of our own (tools/<name>: a main package, go.mod, go.sum) that put an upstream
+ * engine behind a JSON interface for verify's behaviour stage. `requires` are the upstream modules
+ * each one wraps, at the versions its go.mod must require (tests/checkers.test.ts). `npm run tools`
+ * builds each into the cache, keyed by a hash of its folder.
+ */
+export interface Checker {
+  readonly dir: string;
+  readonly requires: Readonly<Record<string, string>>;
+  readonly engine: string;
+}
+
+export const checkers = {} as const satisfies Record<string, Checker>;
+
 /** Validators from PyPI, installed into a project-local virtualenv (.cache/venv). */
 export const pythonTools = {
   checkov: "3.3.30",

@@ -1,4 +1,5 @@
 /** npm run tools: install the pinned validators and upstream data into .cache/ (idempotent). */
+import { buildCheckers } from "./verify/checkers";
 import { installTools } from "./verify/tools";
 import { writeConstraintSchemas } from "./verify/constraint-schemas";
 import { prepareKubernetesSchemas } from "./verify/k8s-schemas";
@@ -7,6 +8,7 @@ import { prepareUpstream } from "./verify/upstream";
 const started = Date.now();
 try {
   installTools();
+  buildCheckers();
   prepareKubernetesSchemas();
   prepareUpstream();
   writeConstraintSchemas();

@@ -9,6 +9,7 @@ import { loadConfig, readRawConfig } from "../infra/config";
 import { listStacks, readStackFile, repoRoot } from "../tests/harness/run";
 import { renderStack } from "./lib/render";
 import { formatTable, verifyRender } from "./verify/index";
+import { missingCheckers } from "./verify/checkers";
 import { missingTools } from "./verify/tools";
 import { writeConstraintSchemas } from "./verify/constraint-schemas";
 import { prepareKubernetesSchemas } from "./verify/k8s-schemas";
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
       "kubernetes-version": { type: "string", default: "1.35" },
     },
   });
-  const missing = missingTools();
+  const missing = [...missingTools(), ...missingCheckers()];
   if (missing.length > 0) {
     console.error(`verify needs the pinned validators (${missing.join(", ")}); run \`npm run tools\` first`);
     return 2;

@@ -25,7 +25,12 @@ export interface ValidatorResult {
 let networkIsolation: boolean | undefined;
 
 /** Runs a tool with no network at all when `unshare -n` is available (root on Linux). */
-export function offline(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): RunResult {
+export function offline(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  input?: string,
+): RunResult {
   networkIsolation ??= (() => {
     try {
       return run("unshare", ["-n", "true"]).status === 0;
@@ -33,7 +38,8 @@ export function offline(command: string, args: readonly string[], env: NodeJS.Pr
       return false;
     }
   })();
-  return networkIsolation ? run("unshare", ["-n", command, ...args], { env }) : run(command, args, { env });
+  const options = input === undefined ? { env } : { env, input };
+  return networkIsolation ? run("unshare", ["-n", command, ...args], options) : run(command, args, options);
 }
 
 export function networkIsolated(): boolean {
