@@ -12,7 +12,13 @@ import { runOrThrow } from "./exec";
 import { goModCache, toolsDir } from "./paths";
 import { offline } from "./validators";
 
-export type CheckerName = keyof typeof checkers;
+export type CheckerName = string;
+
+function checkerOf(name: CheckerName): Checker {
+  const checker = (checkers as Readonly<Record<string, Checker>>)[name];
+  if (!checker) throw new Error(`no checker ${name} in components/versions.ts checkers`);
+  return checker;
+}
 
 function sourceHash(checker: Checker): string {
   const dir = path.join(repoRoot, checker.dir);
@@ -26,19 +32,19 @@ function sourceHash(checker: Checker): string {
 }
 
 export function checkerPath(name: CheckerName): string {
-  const checker: Checker = checkers[name];
+  const checker = checkerOf(name);
   return path.join(toolsDir, `${name}-${sourceHash(checker)}`, name);
 }
 
 export function missingCheckers(): string[] {
-  return (Object.keys(checkers) as CheckerName[]).filter((name) => !fs.existsSync(checkerPath(name)));
+  return Object.keys(checkers).filter((name) => !fs.existsSync(checkerPath(name)));
 }
 
 export function buildCheckers(log: (line: string) => void = console.log): void {
   for (const name of Object.keys(checkers) as CheckerName[]) {
     const target = checkerPath(name);
     if (fs.existsSync(target)) continue;
-    const checker: Checker = checkers[name];
+    const checker = checkerOf(name);
     const started = Date.now();
     log(`building checker ${name} (${checker.engine}) from ${checker.dir} ...`);
     runOrThrow("go", ["build", "-trimpath", "-mod=readonly", "-o", target, "."], {
