@@ -41,7 +41,7 @@ export function missingCheckers(): string[] {
 }
 
 export function buildCheckers(log: (line: string) => void = console.log): void {
-  for (const name of Object.keys(checkers) as CheckerName[]) {
+  for (const name of Object.keys(checkers)) {
     const target = checkerPath(name);
     if (fs.existsSync(target)) continue;
     const checker = checkerOf(name);
