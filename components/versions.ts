@@ -57,7 +57,13 @@ export interface Checker {
   readonly engine: string;
 }
 
-export const checkers = {} as const satisfies Record<string, Checker>;
+export const checkers = {
+  "image-policy-check": {
+    dir: "tools/image-policy-check",
+    requires: { "github.com/sigstore/policy-controller": "v0.13.1" },
+    engine: "policy-controller v0.13.1 pkg/apis/glob (ClusterImagePolicy image matching)",
+  },
+} as const satisfies Record<string, Checker>;
 
 /** Validators from PyPI, installed into a project-local virtualenv (.cache/venv). */
 export const pythonTools = {
