@@ -1,0 +1,62 @@
+/**
+ * Which of the stack's ClusterImagePolicies cover an image, and what policy-controller's webhook
+ * does with an image none covers, decided by policy-controller's own glob matching (the
+ * image-policy-check checker, tools/image-policy-check).
+ *
+ * The no-match policy: we pass no `webhook.configData` to the chart, whose default is `{}`
+ * (sigstore/helm-charts charts/policy-controller/values.yaml), so the webhook's ConfigMap has no
+ * `no-match-policy` key and policy-controller falls back to deny (pkg/config/store.go). The chart
+ * cannot be templated offline, so that default is a declared shape, and the verdict says so.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { runChecker } from "../checkers";
+
+export interface ImagePolicy {
+  readonly name: string;
+  readonly images: readonly string[];
+}
+export type NoMatchPolicy = "deny" | "warn" | "allow";
+
+export interface ImagePolicyRequest {
+  readonly policies: readonly ImagePolicy[];
+  readonly noMatchPolicy: NoMatchPolicy;
+  readonly images: readonly { readonly id: string; readonly image: string }[];
+}
+
+export interface ImagePolicyVerdict {
+  readonly id: string;
+  readonly image: string;
+  readonly matchedPolicies: readonly string[];
+  /** verify: a policy covers it, so its signature is checked; otherwise the no-match policy. */
+  readonly verdict: "verify" | NoMatchPolicy;
+}
+
+export function imagePolicyVerdicts(request: ImagePolicyRequest): ImagePolicyVerdict[] {
+  return runChecker<{ results: ImagePolicyVerdict[] }>("image-policy-check", request).results;
+}
+
+/** What the chart's webhook does with an uncovered image given the values we pass (see above). */
+export function noMatchPolicyOf(values: object): NoMatchPolicy {
+  const { webhook } = values as { webhook?: { configData?: Record<string, string> } };
+  const setting = webhook?.configData?.["no-match-policy"];
+  return setting === "allow" || setting === "warn" ? setting : "deny";
+}
+
+/** The ClusterImagePolicies a rendered stack emits (out/<stack>/manifests/*.yaml). */
+export function clusterImagePolicies(renderDir: string): ImagePolicy[] {
+  const dir = path.join(renderDir, "manifests");
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((f) =>
+      parseAllDocuments(fs.readFileSync(path.join(dir, f), "utf8")).map((d) => d.toJSON() as unknown),
+    )
+    .filter((o) => (o as { kind?: string } | null)?.kind === "ClusterImagePolicy")
+    .map((o) => o as { metadata: { name: string }; spec: { images?: { glob: string }[] } })
+    .map((o) => ({
+      name: o.metadata.name,
+      images: (o.spec.images ?? []).map((i) => i.glob),
+    }));
+}
