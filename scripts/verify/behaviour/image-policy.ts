@@ -9,9 +9,9 @@
  * cannot be templated offline, so that default is a declared shape, and the verdict says so.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { runChecker } from "../checkers";
+import { manifestFiles } from "../index";
 
 export interface ImagePolicy {
   readonly name: string;
@@ -46,13 +46,8 @@ export function noMatchPolicyOf(values: object): NoMatchPolicy {
 
 /** The ClusterImagePolicies a rendered stack emits (out/<stack>/manifests/*.yaml). */
 export function clusterImagePolicies(renderDir: string): ImagePolicy[] {
-  const dir = path.join(renderDir, "manifests");
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .flatMap((f) =>
-      parseAllDocuments(fs.readFileSync(path.join(dir, f), "utf8")).map((d) => d.toJSON() as unknown),
-    )
+  return manifestFiles(renderDir)
+    .flatMap((file) => parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJSON() as unknown))
     .filter((o) => (o as { kind?: string } | null)?.kind === "ClusterImagePolicy")
     .map((o) => o as { metadata: { name: string }; spec: { images?: { glob: string }[] } })
     .map((o) => ({
