@@ -6,7 +6,8 @@
  * The no-match policy: we pass no `webhook.configData` to the chart, whose default is `{}`
  * (sigstore/helm-charts charts/policy-controller/values.yaml), so the webhook's ConfigMap has no
  * `no-match-policy` key and policy-controller falls back to deny (pkg/config/store.go). The chart
- * cannot be templated offline, so that default is a declared shape, and the verdict says so.
+ * cannot be templated offline, so that default is a declared shape (docs/verification.md says so;
+ * the verdicts do not yet carry their basis).
  */
 import * as fs from "node:fs";
 import { parseAllDocuments } from "yaml";
