@@ -48,7 +48,8 @@ export const goTools = {
 /**
  * Small Go checkers of our own (tools/<name>: a main package, go.mod, go.sum) that put an upstream
  * engine behind a JSON interface for verify's behaviour stage. `requires` are the upstream modules
- * each one wraps, at the versions its go.mod must require (not yet checked by a test). `npm run tools`
+ * each one wraps, at the versions its go.mod must require directly (tests/checkers.test.ts; a build
+ * refuses a checker whose go.mod disagrees). `npm run tools`
  * builds each into the cache, keyed by a hash of its folder.
  */
 export interface Checker {

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import { policyControllerValues } from "../components/image-signatures";
-import { images } from "../components/versions";
+import { checkers, images } from "../components/versions";
 import { renderStack } from "../scripts/lib/render";
 import { buildCheckers, missingCheckers } from "../scripts/verify/checkers";
 import {
@@ -49,6 +49,16 @@ test("a tenant image from the platform registry by digest is covered by a Cluste
   const verdict = verdictOf(`${platformRegistry}/storefront/web@${digest}`);
   assert.equal(verdict?.verdict, "verify");
   assert.ok((verdict?.matchedPolicies ?? []).length > 0);
+});
+
+test("a covered image's verdict rests on policy-controller's matching alone; an uncovered one also on the chart's declared default", () => {
+  const covered = verdictOf(`${platformRegistry}/storefront/web@${digest}`);
+  assert.deepEqual(covered?.basis, [{ kind: "engine", engine: checkers["image-policy-check"].engine }]);
+  const uncovered = verdictOf(`ghcr.io/someone/web@${digest}`);
+  assert.deepEqual(
+    uncovered?.basis.map((b) => b.kind),
+    ["engine", "declared-shape"],
+  );
 });
 
 test("companion: without the registry's policy the same tenant image is denied as unmatched", () => {

@@ -36,6 +36,42 @@ export function checkerPath(name: CheckerName): string {
   return path.join(toolsDir, `${name}-${sourceHash(checker)}`, name);
 }
 
+/**
+ * Where a checker's go.mod and its `requires` in components/versions.ts disagree: a direct
+ * requirement missing from either side or at another version. Read with `go mod edit -json`, Go's
+ * own go.mod parser. Empty when they agree.
+ */
+export function requirementDrift(requires: Readonly<Record<string, string>>, dir: string): string[] {
+  const mod = JSON.parse(runOrThrow("go", ["mod", "edit", "-json"], { cwd: dir })) as {
+    Require: { Path: string; Version: string; Indirect?: boolean }[] | null;
+  };
+  const direct = new Map((mod.Require ?? []).filter((r) => !r.Indirect).map((r) => [r.Path, r.Version]));
+  const drift: string[] = [];
+  for (const [module, version] of Object.entries(requires)) {
+    const found = direct.get(module);
+    if (found === undefined)
+      drift.push(`${module}: versions.ts pins ${version}, go.mod does not require it directly`);
+    else if (found !== version)
+      drift.push(`${module}: versions.ts pins ${version}, go.mod requires ${found}`);
+  }
+  for (const [module, version] of direct) {
+    if (!(module in requires))
+      drift.push(`${module}: go.mod requires ${version}, versions.ts does not pin it`);
+  }
+  return drift;
+}
+
+function assertRequirementsAgree(name: CheckerName): void {
+  const checker = checkerOf(name);
+  const drift = requirementDrift(checker.requires, path.join(repoRoot, checker.dir));
+  if (drift.length > 0) {
+    throw new Error(
+      `checker ${name}: ${checker.dir}/go.mod and components/versions.ts checkers["${name}"].requires disagree:\n  ` +
+        `${drift.join("\n  ")}\nEdit both to the same versions (then \`go mod tidy\` in ${checker.dir}).`,
+    );
+  }
+}
+
 export function missingCheckers(): string[] {
   return Object.keys(checkers).filter((name) => !fs.existsSync(checkerPath(name)));
 }
@@ -44,6 +80,7 @@ export function buildCheckers(log: (line: string) => void = console.log): void {
   for (const name of Object.keys(checkers)) {
     const target = checkerPath(name);
     if (fs.existsSync(target)) continue;
+    assertRequirementsAgree(name);
     const checker = checkerOf(name);
     const started = Date.now();
     log(`building checker ${name} (${checker.engine}) from ${checker.dir} ...`);

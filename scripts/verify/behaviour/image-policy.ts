@@ -6,13 +6,15 @@
  * The no-match policy: we pass no `webhook.configData` to the chart, whose default is `{}`
  * (sigstore/helm-charts charts/policy-controller/values.yaml), so the webhook's ConfigMap has no
  * `no-match-policy` key and policy-controller falls back to deny (pkg/config/store.go). The chart
- * cannot be templated offline, so that default is a declared shape (docs/verification.md says so;
- * the verdicts do not yet carry their basis).
+ * cannot be templated offline, so that default is a declared shape: docs/verification.md says so,
+ * and every verdict that falls back to it carries that basis.
  */
 import * as fs from "node:fs";
 import { parseAllDocuments } from "yaml";
+import { checkers } from "../../../components/versions";
 import { runChecker } from "../checkers";
 import { manifestFiles } from "../index";
+import type { Basis } from "./types";
 
 export interface ImagePolicy {
   readonly name: string;
@@ -32,10 +34,21 @@ export interface ImagePolicyVerdict {
   readonly matchedPolicies: readonly string[];
   /** verify: a policy covers it, so its signature is checked; otherwise the no-match policy. */
   readonly verdict: "verify" | NoMatchPolicy;
+  /** The matching is policy-controller's own; an uncovered image also rests on the chart's default. */
+  readonly basis: readonly Basis[];
 }
 
+const matching: Basis = { kind: "engine", engine: checkers["image-policy-check"].engine };
+const noMatchDefault: Basis = { kind: "declared-shape", release: "policy-controller" };
+
 export function imagePolicyVerdicts(request: ImagePolicyRequest): ImagePolicyVerdict[] {
-  return runChecker<{ results: ImagePolicyVerdict[] }>("image-policy-check", request).results;
+  return runChecker<{ results: Omit<ImagePolicyVerdict, "basis">[] }>(
+    "image-policy-check",
+    request,
+  ).results.map((result) => ({
+    ...result,
+    basis: result.verdict === "verify" ? [matching] : [matching, noMatchDefault],
+  }));
 }
 
 /** What the chart's webhook does with an uncovered image given the values we pass (see above). */
